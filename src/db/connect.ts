@@ -1,0 +1,163 @@
+import { Kysely, PostgresDialect, sql } from 'kysely';
+import pg from 'pg';
+import { to as copyTo, from as copyFrom } from 'pg-copy-streams';
+import { pipeline } from 'node:stream/promises';
+import { Readable } from 'node:stream';
+import type { DB } from './schema.js';
+import { PgliteWorkerClient } from './pglite-client.js';
+import { PgliteWorkerDialect, PgliteWorkerDriver } from './pglite-dialect.js';
+
+export type Engine = 'pglite' | 'postgres';
+
+export type DbState = { engine: Engine; busy: boolean; busyMs: number; queued: number };
+
+/**
+ * One database handle for the whole process, whichever engine is underneath. `db` is the Kysely
+ * instance every repository takes; `copyRows` is the bulk path the importer uses for staging.
+ */
+export type Database = {
+  engine: Engine;
+  db: Kysely<DB>;
+  /** Busy state, answered without touching the database. */
+  state(): DbState;
+  /** Bulk-load CSV text (no header, columns in order) into a table. Not inside a transaction. */
+  copyRows(table: string, columns: readonly string[], csv: string): Promise<number>;
+  /** Run several SQL statements (migrations of raw SQL, maintenance). */
+  exec(statements: string): Promise<void>;
+  close(): Promise<void>;
+  /** Embedded only: a consistent gzip tarball of the data directory. */
+  dump?(): Promise<Uint8Array>;
+  /** Stream a query's result as CSV text chunks (used by db copy). */
+  copyOut(query: string): AsyncIterable<string>;
+};
+
+const quoteIdent = (s: string) => `"${s.replace(/"/g, '""')}"`;
+
+export async function openEmbedded(opts: { dataDir?: string; loadDataDir?: Uint8Array }): Promise<Database> {
+  const client = new PgliteWorkerClient(opts);
+  await client.ready;
+  const driver = new PgliteWorkerDriver(client);
+  const db = new Kysely<DB>({ dialect: new PgliteWorkerDialect(driver) });
+  return {
+    engine: 'pglite',
+    db,
+    state: () => ({ engine: 'pglite', ...client.state() }),
+    async copyRows(table, columns, csv) {
+      if (csv.length === 0) return 0;
+      const cols = columns.map(quoteIdent).join(', ');
+      const r = await driver.withConnection(() =>
+        client.query(
+          `COPY ${quoteIdent(table)} (${cols}) FROM '/dev/blob' WITH (FORMAT csv)`,
+          [],
+          new TextEncoder().encode(csv),
+        ),
+      );
+      return r.affectedRows;
+    },
+    exec: (statements) => driver.withConnection(() => client.exec(statements)),
+    close: () => db.destroy(),
+    dump: () => driver.withConnection(() => client.dump()),
+    async *copyOut(query) {
+      // PGlite has no COPY TO STDOUT stream: page through with a cursor-free keyset is table-specific,
+      // so read it whole per table chunk via COPY to a blob-less text query.
+      const r = await driver.withConnection(() => client.query(query));
+      yield* rowsToCsv(r.rows);
+    },
+  };
+}
+
+function* rowsToCsv(rows: Record<string, unknown>[]): Generator<string> {
+  const esc = (v: unknown): string => {
+    if (v === null || v === undefined) return '';
+    const s = typeof v === 'object' ? JSON.stringify(v) : String(v);
+    return /[",\n\r]/.test(s) || s === '' ? `"${s.replace(/"/g, '""')}"` : s;
+  };
+  let buf = '';
+  for (const row of rows) {
+    buf += Object.values(row).map(esc).join(',') + '\n';
+    if (buf.length > 1 << 20) {
+      yield buf;
+      buf = '';
+    }
+  }
+  if (buf) yield buf;
+}
+
+const pgTypes = {
+  getTypeParser(oid: number, format?: string) {
+    switch (oid) {
+      case 20: // int8
+        return (x: string) => {
+          const n = Number(x);
+          return Number.isSafeInteger(n) ? n : x;
+        };
+      case 1700: // numeric
+      case 1082: // date
+      case 1114: // timestamp
+      case 1184: // timestamptz
+        return (x: string) => x;
+      default:
+        return pg.types.getTypeParser(oid, format as 'text');
+    }
+  },
+};
+
+export async function openPostgres(url: string, opts: { max?: number } = {}): Promise<Database> {
+  const pool = new pg.Pool({
+    connectionString: url,
+    max: opts.max ?? 10,
+    types: pgTypes as pg.CustomTypesConfig,
+    options: '-c TimeZone=Asia/Shanghai -c DateStyle=ISO,YMD',
+  });
+  let inFlight = 0;
+  let busySince: number | null = null;
+  // fail fast with a clear message when the server does not answer
+  const probe = await pool.connect();
+  probe.release();
+  const db = new Kysely<DB>({
+    dialect: new PostgresDialect({ pool }),
+    log(event) {
+      // keep a cheap busy indicator, same shape as the embedded engine
+      void event;
+    },
+  });
+  return {
+    engine: 'postgres',
+    db,
+    state: () => ({
+      engine: 'postgres',
+      busy: inFlight > 0,
+      busyMs: busySince === null ? 0 : Date.now() - busySince,
+      queued: pool.waitingCount,
+    }),
+    async copyRows(table, columns, csv) {
+      if (csv.length === 0) return 0;
+      const client = await pool.connect();
+      inFlight++;
+      busySince ??= Date.now();
+      try {
+        const cols = columns.map(quoteIdent).join(', ');
+        const stream = client.query(copyFrom(`COPY ${quoteIdent(table)} (${cols}) FROM STDIN WITH (FORMAT csv)`));
+        await pipeline(Readable.from([csv]), stream);
+        return Number(stream.rowCount ?? 0);
+      } finally {
+        inFlight--;
+        if (inFlight === 0) busySince = null;
+        client.release();
+      }
+    },
+    async exec(statements) {
+      await sql.raw(statements).execute(db);
+    },
+    close: () => db.destroy(),
+    async *copyOut(query) {
+      const client = await pool.connect();
+      try {
+        const stream = client.query(copyTo(`COPY (${query}) TO STDOUT WITH (FORMAT csv)`));
+        for await (const chunk of stream) yield (chunk as Buffer).toString('utf8');
+      } finally {
+        client.release();
+      }
+    },
+  };
+}

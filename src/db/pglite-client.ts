@@ -1,0 +1,116 @@
+import { Worker } from 'node:worker_threads';
+
+export type WorkerError = {
+  message: string;
+  code?: string;
+  detail?: string;
+  constraint?: string;
+  table?: string;
+  column?: string;
+};
+
+/** An error raised by the embedded database, shaped like a `pg` DatabaseError (code, detail, constraint). */
+export class EmbeddedDbError extends Error {
+  code?: string;
+  detail?: string;
+  constraint?: string;
+  table?: string;
+  column?: string;
+  constructor(e: WorkerError) {
+    super(e.message);
+    Object.assign(this, e);
+  }
+}
+
+type Pending = { resolve: (v: unknown) => void; reject: (e: Error) => void };
+
+export type QueryResult = { rows: Record<string, unknown>[]; affectedRows: number };
+
+/**
+ * The parent side of the PGlite worker: posts requests, resolves answers in order, and knows at every
+ * moment whether the database is busy (for /api/health, which must never queue behind a query).
+ */
+export class PgliteWorkerClient {
+  private worker: Worker;
+  private nextId = 1;
+  private pending = new Map<number, Pending>();
+  private inFlight = 0;
+  private busySinceMs: number | null = null;
+  private closed = false;
+  readonly ready: Promise<void>;
+
+  constructor(opts: { dataDir?: string; loadDataDir?: Uint8Array }) {
+    this.worker = new Worker(new URL('./pglite.worker.mjs', import.meta.url), {
+      workerData: { dataDir: opts.dataDir, loadDataDir: opts.loadDataDir },
+      // tsx / vitest loaders are not needed inside: the worker is plain JavaScript.
+      execArgv: [],
+    });
+    this.ready = new Promise((resolve, reject) => {
+      this.pending.set(0, { resolve: () => resolve(), reject });
+    });
+    this.worker.on('message', (msg: { id: number; ok: boolean; result?: unknown; error?: WorkerError }) => {
+      const p = this.pending.get(msg.id);
+      if (!p) return;
+      this.pending.delete(msg.id);
+      if (msg.id !== 0) this.finished();
+      if (msg.ok) p.resolve(msg.result);
+      else p.reject(new EmbeddedDbError(msg.error ?? { message: 'unknown error' }));
+    });
+    this.worker.on('error', (e) => this.failAll(e));
+    this.worker.on('exit', (code) => {
+      if (!this.closed) this.failAll(new Error(`embedded database worker exited with code ${code}`));
+    });
+  }
+
+  private failAll(e: Error) {
+    for (const p of this.pending.values()) p.reject(e);
+    this.pending.clear();
+  }
+
+  private finished() {
+    this.inFlight -= 1;
+    this.busySinceMs = this.inFlight > 0 ? Date.now() : null;
+  }
+
+  private request<T>(msg: Record<string, unknown>, transfer?: ArrayBuffer[]): Promise<T> {
+    if (this.closed) return Promise.reject(new Error('embedded database is closed'));
+    const id = this.nextId++;
+    this.inFlight += 1;
+    if (this.busySinceMs === null) this.busySinceMs = Date.now();
+    return new Promise<T>((resolve, reject) => {
+      this.pending.set(id, { resolve: resolve as (v: unknown) => void, reject });
+      this.worker.postMessage({ ...msg, id }, transfer ?? []);
+    });
+  }
+
+  query(sql: string, params: readonly unknown[] = [], blob?: Uint8Array): Promise<QueryResult> {
+    return this.request({ op: 'query', sql, params, blob });
+  }
+
+  exec(sql: string): Promise<void> {
+    return this.request({ op: 'exec', sql });
+  }
+
+  dump(): Promise<Uint8Array> {
+    return this.request({ op: 'dump' });
+  }
+
+  /** Busy state without asking the worker. */
+  state(): { busy: boolean; busyMs: number; queued: number } {
+    return {
+      busy: this.inFlight > 0,
+      busyMs: this.busySinceMs === null ? 0 : Date.now() - this.busySinceMs,
+      queued: Math.max(0, this.inFlight - 1),
+    };
+  }
+
+  async close(): Promise<void> {
+    if (this.closed) return;
+    try {
+      await this.request({ op: 'close' });
+    } finally {
+      this.closed = true;
+      await this.worker.terminate();
+    }
+  }
+}

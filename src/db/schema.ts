@@ -1,0 +1,235 @@
+import type { ColumnType, Generated } from 'kysely';
+
+/**
+ * Table types for Kysely. Money is bigint fen read as a JS number (safe integers; see db/connect.ts
+ * type parsers). Dates come back as 'YYYY-MM-DD' strings, timestamps as PostgreSQL text in Asia/Shanghai.
+ */
+type Int8 = ColumnType<number, number | bigint | string, number | bigint | string>;
+type DateStr = ColumnType<string, string, string>;
+type Ts = ColumnType<string, string | Date, string | Date>;
+type GeneratedDate = ColumnType<string, never, never>;
+type Json = ColumnType<unknown, string, string>;
+
+export type ImportBatchTable = {
+  batch_id: Generated<Int8>;
+  dataset: string;
+  file_name: string;
+  file_hash: string;
+  actor: string;
+  status: 'running' | 'imported' | 'partial' | 'rejected' | 'undone';
+  allow_partial: Generated<boolean>;
+  started_at: Generated<Ts>;
+  finished_at: Ts | null;
+  duration_ms: number | null;
+  rows_read: Generated<number>;
+  rows_inserted: Generated<number>;
+  rows_updated: Generated<number>;
+  rows_unchanged: Generated<number>;
+  rows_rejected: Generated<number>;
+  unknown_columns: Generated<Json>;
+  errors: Generated<Json>;
+  undone_at: Ts | null;
+  undone_by: string | null;
+};
+
+type Batch = { batch_id: Int8 | null };
+
+export type CountyTable = Batch & {
+  county_code: string;
+  county_name: string;
+  households: Int8 | null;
+  population: Int8 | null;
+};
+export type OutletTable = Batch & { outlet_code: string; outlet_name: string; county_code: string };
+export type ProductTable = Batch & {
+  product_code: string;
+  product_name: string;
+  needs_terminal: boolean;
+  needs_deposit: boolean;
+};
+export type PackageTable = Batch & {
+  package_code: string;
+  package_name: string;
+  product_code: string;
+  monthly_fee: Int8;
+  billing: 'monthly' | 'prepaid' | 'usage';
+  term_months: number | null;
+};
+export type WarehouseTable = Batch & { warehouse_code: string; warehouse_name: string; county_code: string | null };
+export type ItemTable = Batch & {
+  item_code: string;
+  item_name: string;
+  unit: string | null;
+  serialized: boolean;
+  product_code: string | null;
+};
+export type SubscriberStatus = 'normal' | 'single_stop' | 'dual_stop' | 'disconnected';
+export type SubscriberTable = Batch & {
+  subscriber_id: string;
+  account_id: string;
+  customer_name: string;
+  id_number: string | null;
+  phone: string | null;
+  county_code: string;
+  outlet_code: string | null;
+  product_code: string;
+  package_code: string;
+  install_date: DateStr;
+  status: SubscriberStatus;
+  disconnect_date: DateStr | null;
+  terminal_sn: string | null;
+};
+export type OrderType = 'new_install' | 'disconnect' | 'single_stop' | 'dual_stop' | 'resume' | 'package_change';
+export type OrderTable = Batch & {
+  order_id: string;
+  subscriber_id: string;
+  order_type: OrderType;
+  order_date: Ts;
+  order_day: GeneratedDate;
+  county_code: string | null;
+  outlet_code: string | null;
+  operator_id: string | null;
+  reason: string | null;
+};
+export type ContractTable = Batch & {
+  contract_id: string;
+  subscriber_id: string;
+  package_code: string;
+  start_date: DateStr;
+  end_date: DateStr;
+};
+export type BillTable = Batch & { subscriber_id: string; bill_month: DateStr; amount: Int8 };
+export type Channel = 'cash' | 'bank' | 'online' | 'agent';
+export type PaymentTable = Batch & {
+  payment_id: string;
+  subscriber_id: string;
+  bill_month: DateStr | null;
+  paid_at: Ts;
+  paid_day: GeneratedDate;
+  amount: Int8;
+  channel: Channel;
+  outlet_code: string | null;
+  operator_id: string | null;
+};
+export type RefundTable = Batch & {
+  refund_id: string;
+  subscriber_id: string;
+  refunded_at: Ts;
+  refunded_day: GeneratedDate;
+  amount: Int8;
+  channel: Channel;
+  reason: string | null;
+  approver_id: string | null;
+  outlet_code: string | null;
+  operator_id: string | null;
+};
+export type AdjustmentTable = Batch & {
+  adjustment_id: string;
+  subscriber_id: string;
+  bill_month: DateStr;
+  adjusted_at: Ts;
+  adjusted_day: GeneratedDate;
+  amount: Int8;
+  reason: string | null;
+  approver_id: string | null;
+};
+export type CashDepositTable = Batch & { outlet_code: string; business_date: DateStr; slip_no: string; amount: Int8 };
+export type DepositTable = Batch & {
+  deposit_id: string;
+  subscriber_id: string;
+  occurred_at: Ts;
+  occurred_day: GeneratedDate;
+  kind: 'collect' | 'refund';
+  amount: Int8;
+  terminal_sn: string | null;
+};
+export type MoveType =
+  | 'purchase_in'
+  | 'install_out'
+  | 'recover_in'
+  | 'swap_out'
+  | 'transfer_out'
+  | 'transfer_in'
+  | 'scrap';
+export type StockMoveTable = Batch & {
+  move_id: string;
+  moved_at: Ts;
+  moved_day: GeneratedDate;
+  warehouse_code: string;
+  item_code: string;
+  move_type: MoveType;
+  quantity: number;
+  terminal_sn: string | null;
+  subscriber_id: string | null;
+  order_id: string | null;
+};
+
+export type ImportRowVersionTable = { batch_id: Int8; dataset: string; row_key: string; previous: Json | null };
+export type ImportRejectTable = { batch_id: Int8; row_no: number; raw: Json; errors: Json };
+export type DerivedStaleTable = { family: string; period: DateStr; county_code: Generated<string>; marked_at: Generated<Ts> };
+
+export type Role = 'admin' | 'city_staff' | 'county_manager' | 'auditor' | 'support_centre' | 'leader';
+export type UserTable = {
+  user_id: Generated<number>;
+  username: string;
+  display_name: Generated<string>;
+  password_hash: string;
+  role: Role;
+  auditor_level: number | null;
+  county_code: string | null;
+  disabled: Generated<boolean>;
+  must_change_password: Generated<boolean>;
+  created_at: Generated<Ts>;
+  updated_at: Generated<Ts>;
+};
+export type SessionTable = {
+  session_hash: string;
+  user_id: number;
+  csrf_token: string;
+  created_at: Generated<Ts>;
+  last_seen_at: Generated<Ts>;
+  expires_at: Ts;
+  ip: string | null;
+  user_agent: string | null;
+};
+export type AuditLogTable = {
+  audit_id: Generated<Int8>;
+  at: Generated<Ts>;
+  actor: string;
+  action: string;
+  entity: string;
+  entity_id: string | null;
+  county_code: string | null;
+  before: Json | null;
+  after: Json | null;
+  detail: Json | null;
+  ip: string | null;
+};
+export type SettingTable = { key: string; value: Json; updated_at: Generated<Ts>; updated_by: string };
+
+export type DB = {
+  import_batches: ImportBatchTable;
+  counties: CountyTable;
+  outlets: OutletTable;
+  products: ProductTable;
+  packages: PackageTable;
+  warehouses: WarehouseTable;
+  items: ItemTable;
+  subscribers: SubscriberTable;
+  orders: OrderTable;
+  contracts: ContractTable;
+  bills: BillTable;
+  payments: PaymentTable;
+  refunds: RefundTable;
+  adjustments: AdjustmentTable;
+  cash_deposits: CashDepositTable;
+  deposits: DepositTable;
+  stock_moves: StockMoveTable;
+  import_row_versions: ImportRowVersionTable;
+  import_rejects: ImportRejectTable;
+  derived_stale: DerivedStaleTable;
+  users: UserTable;
+  sessions: SessionTable;
+  audit_log: AuditLogTable;
+  settings: SettingTable;
+};
