@@ -207,6 +207,63 @@ export type AuditLogTable = {
 };
 export type SettingTable = { key: string; value: Json; updated_at: Generated<Ts>; updated_by: string };
 
+// Collections and follow-up (issue 7).
+export type AdjustmentLimitTable = {
+  limit_month: DateStr;
+  county_code: string | null;
+  limit_amount: Int8;
+  updated_at: Generated<Ts>;
+  updated_by: string;
+};
+export type ArrearsTargetTable = {
+  target_year: number;
+  county_code: string | null;
+  baseline_date: DateStr;
+  target_amount: Int8;
+  updated_at: Generated<Ts>;
+  updated_by: string;
+};
+export type FollowupReason = 'single_stop' | 'dual_stop' | 'zero_fee' | 'contract_ending' | 'arrears';
+export type FollowupOutcome = 'contacted' | 'promised' | 'paid' | 'renewed' | 'disconnected' | 'unreachable' | 'wrong_data';
+export type FollowupItemTable = {
+  item_id: Generated<Int8>;
+  list_date: DateStr;
+  subscriber_id: string;
+  county_code: string;
+  reason: FollowupReason;
+  dedupe_key: string;
+  figures: Json;
+  assignee: string | null;
+  status: Generated<'open' | 'closed'>;
+  outcome: FollowupOutcome | null;
+  note: string | null;
+  outcome_at: Ts | null;
+  outcome_by: string | null;
+  closed_at: Ts | null;
+  closed_by: string | null;
+  auto_close: Json | null;
+  created_at: Generated<Ts>;
+};
+export type CollectionBulletinTable = {
+  bulletin_id: Generated<Int8>;
+  period_kind: 'week' | 'month';
+  period_key: string;
+  period_from: DateStr;
+  period_to: DateStr;
+  content: Json;
+  generated_at: Generated<Ts>;
+  generated_by: string;
+};
+export type SchedulerRunTable = {
+  run_id: Generated<Int8>;
+  job: string;
+  trigger: 'schedule' | 'manual';
+  started_at: Generated<Ts>;
+  finished_at: Ts | null;
+  status: 'running' | 'ok' | 'failed';
+  message: string | null;
+};
+
 export type DB = {
   import_batches: ImportBatchTable;
   counties: CountyTable;
@@ -232,4 +289,9 @@ export type DB = {
   sessions: SessionTable;
   audit_log: AuditLogTable;
   settings: SettingTable;
+  adjustment_limits: AdjustmentLimitTable;
+  arrears_targets: ArrearsTargetTable;
+  followup_items: FollowupItemTable;
+  collection_bulletins: CollectionBulletinTable;
+  scheduler_runs: SchedulerRunTable;
 };
