@@ -3,7 +3,12 @@ import cookie from '@fastify/cookie';
 import multipart from '@fastify/multipart';
 import fastifyStatic from '@fastify/static';
 import swagger from '@fastify/swagger';
-import { serializerCompiler, validatorCompiler, jsonSchemaTransform, hasZodFastifySchemaValidationErrors } from 'fastify-type-provider-zod';
+import {
+  serializerCompiler,
+  validatorCompiler,
+  jsonSchemaTransform,
+  hasZodFastifySchemaValidationErrors,
+} from 'fastify-type-provider-zod';
 import fs from 'node:fs';
 import path from 'node:path';
 import { fileURLToPath } from 'node:url';
@@ -29,7 +34,8 @@ const webDist = path.resolve(path.dirname(fileURLToPath(import.meta.url)), '../.
 
 export async function buildApp(deps: AppDeps): Promise<FastifyInstance> {
   const app = Fastify({
-    logger: deps.logger === false ? false : { level: deps.config.logLevel },
+    // logs go to stderr: stdout belongs to the CLI's own output (the "listening" line, JSON answers)
+    logger: deps.logger === false ? false : { level: deps.config.logLevel, stream: process.stderr },
     bodyLimit: 10 * 1024 * 1024,
     trustProxy: true,
     genReqId: () => Math.random().toString(36).slice(2, 10),
@@ -62,7 +68,10 @@ export async function buildApp(deps: AppDeps): Promise<FastifyInstance> {
         field: v.instancePath.replace(/^\//, '').replace(/\//g, '.') || String(v.params?.issue ?? ''),
         message: v.message,
       }));
-      const fields = issues.map((i) => i.field).filter(Boolean).join(', ');
+      const fields = issues
+        .map((i) => i.field)
+        .filter(Boolean)
+        .join(', ');
       return reply.status(422).send({
         error: 'validation',
         message: `Invalid request: ${fields || err.message}`,
@@ -96,11 +105,15 @@ export async function buildApp(deps: AppDeps): Promise<FastifyInstance> {
     await app.register(fastifyStatic, { root: webDist, wildcard: false });
     app.setNotFoundHandler((req, reply) => {
       if (req.method === 'GET' && !req.url.startsWith('/api/')) return reply.sendFile('index.html');
-      return reply.status(404).send({ error: 'not_found', message: 'Not found', message_zh: '未找到', message_en: 'Not found' });
+      return reply
+        .status(404)
+        .send({ error: 'not_found', message: 'Not found', message_zh: '未找到', message_en: 'Not found' });
     });
   } else {
     app.setNotFoundHandler((req, reply) =>
-      reply.status(404).send({ error: 'not_found', message: 'Not found', message_zh: '未找到', message_en: 'Not found' }),
+      reply
+        .status(404)
+        .send({ error: 'not_found', message: 'Not found', message_zh: '未找到', message_en: 'Not found' }),
     );
   }
   return app;
