@@ -1,0 +1,167 @@
+import fs from 'node:fs';
+import { isUtf8 } from 'node:buffer';
+import { Readable } from 'node:stream';
+import { parse, type CsvError } from 'csv-parse';
+import iconv from 'iconv-lite';
+import { ImportFileError } from './file-error.js';
+import type { RawRow, SheetSource } from './types.js';
+
+export type CsvEncoding = 'utf-8' | 'utf-8-bom' | 'utf-16le' | 'utf-16be' | 'gb18030';
+
+const SAMPLE = 64 * 1024;
+
+/**
+ * Detect the encoding from the first bytes: BOMs first, then NUL bytes (UTF-16 without a BOM and binary
+ * files are refused), then valid UTF-8, then GB18030 when it decodes without replacement characters.
+ * `complete` says the sample is the whole file; otherwise it is cut at its last newline byte so that a
+ * multi-byte character split at the sample's end does not look invalid (0x0A never occurs inside a
+ * UTF-8 or GB18030 multi-byte sequence).
+ */
+export function detectEncoding(sample: Buffer, complete: boolean): CsvEncoding | null {
+  if (sample[0] === 0xef && sample[1] === 0xbb && sample[2] === 0xbf) {
+    return sample.includes(0) ? null : 'utf-8-bom';
+  }
+  if (sample[0] === 0xff && sample[1] === 0xfe) return 'utf-16le';
+  if (sample[0] === 0xfe && sample[1] === 0xff) return 'utf-16be';
+  if (sample.includes(0)) return null;
+  let body = sample;
+  if (!complete) {
+    const nl = sample.lastIndexOf(0x0a);
+    body = nl >= 0 ? sample.subarray(0, nl + 1) : sample.subarray(0, Math.max(0, sample.length - 3));
+  }
+  if (isUtf8(body)) return 'utf-8';
+  if (!iconv.decode(body, 'gb18030').includes('\uFFFD')) return 'gb18030';
+  return null;
+}
+
+const ICONV_NAME: Record<CsvEncoding, string> = {
+  'utf-8': 'utf8',
+  'utf-8-bom': 'utf8',
+  'utf-16le': 'utf-16le',
+  'utf-16be': 'utf-16be',
+  gb18030: 'gb18030',
+};
+
+async function readSample(filePath: string): Promise<{ sample: Buffer; size: number }> {
+  const fh = await fs.promises.open(filePath, 'r');
+  try {
+    const { size } = await fh.stat();
+    const buf = Buffer.alloc(Math.min(SAMPLE, size));
+    const { bytesRead } = await fh.read(buf, 0, buf.length, 0);
+    return { sample: buf.subarray(0, bytesRead), size };
+  } finally {
+    await fh.close();
+  }
+}
+
+/** The first line with something in it, once it is complete (or the text ends). */
+function firstLine(text: string, eof: boolean): string | null {
+  let start = 0;
+  for (;;) {
+    const nl = text.indexOf('\n', start);
+    if (nl < 0) return eof ? text.slice(start) : null;
+    const line = text.slice(start, nl);
+    if (line.trim() !== '') return line;
+    start = nl + 1;
+  }
+}
+
+const unsupportedEncoding = () =>
+  ImportFileError.of(
+    '不支持的文件编码：请另存为 UTF-8、GB18030/GBK 或带 BOM 的 UTF-16（Unicode 文本）',
+    'unsupported encoding: save the file as UTF-8, GB18030/GBK or UTF-16 with a BOM (Unicode text)',
+  );
+
+/**
+ * A streaming CSV reader. Bytes are decoded by an iconv-lite decoder fed chunk by chunk (it keeps a
+ * character split across chunks), parsed by csv-parse, and numbered the way Excel shows the file: one
+ * row per record (a quoted newline stays inside its row), blank lines counted.
+ */
+export async function openCsv(filePath: string): Promise<SheetSource> {
+  const { sample, size } = await readSample(filePath);
+  const encoding = detectEncoding(sample, sample.length >= size);
+  if (encoding === null) throw unsupportedEncoding();
+
+  const file = fs.createReadStream(filePath, { highWaterMark: SAMPLE });
+  const chunks = file[Symbol.asyncIterator]() as AsyncIterator<Buffer>;
+  const decoder = iconv.getDecoder(ICONV_NAME[encoding]);
+  let bytesRead = 0;
+  let eof = false;
+  const nextText = async (): Promise<string | null> => {
+    const r = await chunks.next();
+    if (r.done) {
+      eof = true;
+      return decoder.end() ?? '';
+    }
+    bytesRead += r.value.length;
+    return decoder.write(r.value);
+  };
+
+  // Read until the header line is complete to choose the delimiter.
+  let head = '';
+  let line: string | null = null;
+  while (line === null) {
+    head += (await nextText()) ?? '';
+    line = firstLine(head, eof);
+  }
+  const delimiter = line.includes('\t') && !line.includes(',') ? '\t' : ',';
+
+  async function* text(): AsyncGenerator<string> {
+    if (head) yield head;
+    while (!eof) {
+      const s = await nextText();
+      if (s) yield s;
+    }
+  }
+  const source = Readable.from(text(), { objectMode: false });
+  const parser = parse({
+    delimiter,
+    relax_column_count: true,
+    relax_quotes: true,
+    skip_empty_lines: false,
+    bom: false,
+    info: true,
+  });
+  source.on('error', (e) => parser.destroy(e));
+  source.pipe(parser);
+
+  async function* rows(): AsyncGenerator<RawRow> {
+    let rowNo = 0;
+    try {
+      for await (const rec of parser as AsyncIterable<{ record: string[] }>) {
+        rowNo++;
+        yield { rowNo, cells: rec.record };
+      }
+    } catch (e) {
+      if (e instanceof ImportFileError) throw e;
+      const err = e as CsvError;
+      if (typeof err.code === 'string' && err.code.startsWith('CSV_')) {
+        throw new ImportFileError([
+          {
+            row: rowNo + 1,
+            column: null,
+            value: null,
+            message_zh: `第 ${rowNo + 1} 行起 CSV 格式错误（如引号未闭合）：${err.message}`,
+            message_en: `CSV format error from row ${rowNo + 1} (e.g. an unclosed quote): ${err.message}`,
+          },
+        ]);
+      }
+      throw e;
+    }
+  }
+
+  const close = async (): Promise<void> => {
+    source.destroy();
+    parser.destroy();
+    file.destroy();
+  };
+  return {
+    format: 'csv',
+    encoding,
+    sheet: null,
+    date1904: false,
+    rows: rows(),
+    progress: () => ({ bytesRead, bytesTotal: size }),
+    close,
+  };
+}
