@@ -264,6 +264,76 @@ export type SchedulerRunTable = {
   message: string | null;
 };
 
+/** Plans (migration 202611282300): product_code null = all products; m1..m12 sum to annual. */
+export type PlanVersionTable = {
+  plan_id: Generated<Int8>;
+  year: number;
+  metric: 'revenue' | 'new_installs' | 'net_adds';
+  product_code: string | null;
+  version_no: number;
+  status: 'draft' | 'published';
+  annual: Int8;
+  weights: Json;
+  distribution: Json;
+  revision_mode: Generated<'all' | 'remaining'>;
+  from_month: Generated<number>;
+  based_on: Int8 | null;
+  note: string | null;
+  created_by: string;
+  created_at: Generated<Ts>;
+  published_by: string | null;
+  published_at: Ts | null;
+};
+export type PlanValueTable = {
+  plan_id: Int8;
+  county_code: string;
+  annual: Int8;
+  m1: Int8;
+  m2: Int8;
+  m3: Int8;
+  m4: Int8;
+  m5: Int8;
+  m6: Int8;
+  m7: Int8;
+  m8: Int8;
+  m9: Int8;
+  m10: Int8;
+  m11: Int8;
+  m12: Int8;
+};
+export type PlanProvinceRankTable = {
+  year: number;
+  month: number;
+  metric: string;
+  rank: number;
+  of_total: number | null;
+  note: string | null;
+  entered_by: string;
+  entered_at: Generated<Ts>;
+};
+export type PlanReviewTable = {
+  review_id: Generated<Int8>;
+  year: number;
+  month: number;
+  metric: 'revenue' | 'new_installs' | 'net_adds';
+  county_code: string;
+  reason_category: string;
+  reason_text: Generated<string>;
+  created_by: string;
+  created_at: Generated<Ts>;
+};
+export type PlanReviewActionTable = {
+  action_id: Generated<Int8>;
+  review_id: Int8;
+  action: string;
+  owner: string;
+  due_date: DateStr;
+  status: Generated<'open' | 'done' | 'dropped'>;
+  follow_up: Generated<string>;
+  updated_by: string | null;
+  updated_at: Generated<Ts>;
+};
+
 export type DB = {
   import_batches: ImportBatchTable;
   counties: CountyTable;
@@ -289,6 +359,11 @@ export type DB = {
   sessions: SessionTable;
   audit_log: AuditLogTable;
   settings: SettingTable;
+  plan_versions: PlanVersionTable;
+  plan_values: PlanValueTable;
+  plan_province_ranks: PlanProvinceRankTable;
+  plan_reviews: PlanReviewTable;
+  plan_review_actions: PlanReviewActionTable;
   adjustment_limits: AdjustmentLimitTable;
   arrears_targets: ArrearsTargetTable;
   followup_items: FollowupItemTable;
