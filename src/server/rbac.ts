@@ -1,5 +1,5 @@
 import type { Role } from '../db/schema.js';
-import { Forbidden } from '../core/errors.js';
+import { Forbidden, Unauthorized } from '../core/errors.js';
 
 /**
  * Every API route declares one permission in its route config (`config: { permission }`); the auth
@@ -84,4 +84,10 @@ export function assertCountyAccess(actor: Actor, county: string | null): void {
   if (actor.countyScope !== null && county !== actor.countyScope) {
     throw new Forbidden('只能查看本县区数据', 'You can only see your own county', { county });
   }
+}
+
+/** The request's actor past the auth hook (routes with a non-public permission always have one). */
+export function requireActor(actor: Actor | null): Actor {
+  if (!actor) throw new Unauthorized();
+  return actor;
 }
