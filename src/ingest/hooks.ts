@@ -1,0 +1,38 @@
+import type { Transaction } from 'kysely';
+import type { DB } from '../db/schema.js';
+import type { DatasetKey } from '../datasets/index.js';
+
+/** What a batch (or its undo) changed, for derived data that must follow in the same transaction. */
+export type BatchChange = {
+  dataset: DatasetKey;
+  batchId: number;
+  /** 'YYYY-MM' touched by the old and the new versions of every changed row (time column and month columns). */
+  months: string[];
+  /** Local dates ('YYYY-MM-DD') spanned by the changed rows' time column; null for reference data. */
+  dateRange: { from: string; to: string } | null;
+  /** Counties of the changed rows (directly or through the subscriber / outlet / warehouse); null = all. */
+  counties: string[] | null;
+  /** 'apply' when the batch landed, 'undo' when it was undone. */
+  action: 'apply' | 'undo';
+};
+
+export type BatchHook = (trx: Transaction<DB>, change: BatchChange) => Promise<void>;
+
+const hooks: BatchHook[] = [];
+
+/**
+ * Register derived-data maintenance (aggregate refresh, stale marks). Hooks run inside the applying
+ * transaction, so a failing hook rolls the whole batch back: derived data is never left stale.
+ * Returns a function that removes the hook (tests).
+ */
+export function onBatchApplied(hook: BatchHook): () => void {
+  hooks.push(hook);
+  return () => {
+    const i = hooks.indexOf(hook);
+    if (i >= 0) hooks.splice(i, 1);
+  };
+}
+
+export async function runBatchHooks(trx: Transaction<DB>, change: BatchChange): Promise<void> {
+  for (const hook of hooks) await hook(trx, change);
+}

@@ -1,0 +1,99 @@
+import { sql, type RawBuilder, type Transaction } from 'kysely';
+import type { DB } from '../../db/schema.js';
+import type { DatasetDef } from '../../datasets/index.js';
+import type { BatchChange } from '../hooks.js';
+
+/** SQL pieces shared by apply and undo, built from the dataset definition (identifiers only, no values). */
+export const keyCols = (def: DatasetDef) => def.keyColumns;
+export const valueCols = (def: DatasetDef) =>
+  def.columns.map((c) => c.key).filter((k) => !def.keyColumns.includes(k));
+export const allCols = (def: DatasetDef) => def.columns.map((c) => c.key);
+
+export const refs = (alias: string, cols: readonly string[]) =>
+  sql.join(cols.map((c) => sql.ref(`${alias}.${c}`)));
+export const keyJoin = (def: DatasetDef, a: string, b: string) =>
+  sql.join(
+    def.keyColumns.map((k) => sql`${sql.ref(`${a}.${k}`)} = ${sql.ref(`${b}.${k}`)}`),
+    sql` and `,
+  );
+/** True when the two rows differ in any non-key column. */
+export const differs = (def: DatasetDef, a: string, b: string) =>
+  sql`row(${refs(a, valueCols(def))}) is distinct from row(${refs(b, valueCols(def))})`;
+/** The row key stored in import_row_versions: a JSON array of the key values. */
+export const rowKey = (def: DatasetDef, alias: string) =>
+  sql`jsonb_build_array(${refs(alias, def.keyColumns)})::text`;
+
+function localDate(def: DatasetDef, alias: string): RawBuilder<unknown> | null {
+  const tc = def.timeColumn;
+  if (!tc) return null;
+  const type = def.columns.find((c) => c.key === tc)?.type;
+  const ref = sql.ref(`${alias}.${tc}`);
+  return type === 'timestamp' ? sql`(${ref} at time zone 'Asia/Shanghai')::date` : sql`${ref}::date`;
+}
+
+type CountyVia = { column: string; through: 'self' | 'subscribers' | 'outlets' | 'warehouses' } | null;
+
+function countyVia(def: DatasetDef): CountyVia {
+  if (def.kind === 'reference') return null;
+  const has = (k: string) => def.columns.some((c) => c.key === k);
+  if (has('county_code') && def.key === 'subscribers') return { column: 'county_code', through: 'self' };
+  if (has('subscriber_id')) return { column: 'subscriber_id', through: 'subscribers' };
+  if (has('outlet_code')) return { column: 'outlet_code', through: 'outlets' };
+  if (has('warehouse_code')) return { column: 'warehouse_code', through: 'warehouses' };
+  return null;
+}
+
+const asArray = (v: unknown): string[] => {
+  const a = typeof v === 'string' ? (JSON.parse(v) as unknown) : v;
+  return Array.isArray(a) ? a.map(String).sort() : [];
+};
+
+/**
+ * What changed, for the derived-data hooks: months, local dates and counties of the rows on both sides
+ * (`newRows`: the versions written, `oldRows`: the versions they replace), each a subquery yielding the
+ * dataset's columns.
+ */
+export async function describeChange(
+  trx: Transaction<DB>,
+  def: DatasetDef,
+  newRows: RawBuilder<unknown>,
+  oldRows: RawBuilder<unknown>,
+): Promise<Omit<BatchChange, 'batchId' | 'action'>> {
+  const d = localDate(def, 'x');
+  const monthCols = def.columns
+    .filter((c) => c.type === 'month' && c.key !== def.timeColumn)
+    .map((c) => c.key);
+  const m = monthCols[0] ? sql`${sql.ref(`x.${monthCols[0]}`)}::date` : sql`null::date`;
+  const via = countyVia(def);
+  const c = via ? sql`${sql.ref(`x.${via.column}`)}::text` : sql`null::text`;
+  const counties =
+    via === null
+      ? sql`null::jsonb`
+      : via.through === 'self'
+        ? sql`(select coalesce(jsonb_agg(distinct c), '[]') from ch where c is not null)`
+        : via.through === 'subscribers'
+          ? sql`(select coalesce(jsonb_agg(distinct r.county_code), '[]') from subscribers r where r.subscriber_id in (select c from ch))`
+          : via.through === 'outlets'
+            ? sql`(select coalesce(jsonb_agg(distinct r.county_code), '[]') from outlets r where r.outlet_code in (select c from ch))`
+            : sql`(select coalesce(jsonb_agg(distinct r.county_code), '[]') from warehouses r where r.county_code is not null and r.warehouse_code in (select c from ch))`;
+  const dd = d ?? sql`null::date`;
+  const r = await sql<{ dfrom: string | null; dto: string | null; months: unknown; counties: unknown }>`
+    with ch as materialized (
+      select ${dd} as d, ${m} as m, ${c} as c from (${newRows}) x
+      union all
+      select ${dd} as d, ${m} as m, ${c} as c from (${oldRows}) x
+    )
+    select (select min(d)::text from ch) as dfrom, (select max(d)::text from ch) as dto,
+      (select coalesce(jsonb_agg(distinct u.x), '[]') from (
+         select to_char(d, 'YYYY-MM') as x from ch where d is not null
+         union select to_char(m, 'YYYY-MM') from ch where m is not null) u) as months,
+      ${counties} as counties`.execute(trx);
+  const row = r.rows[0];
+  return {
+    dataset: def.key,
+    months: asArray(row?.months),
+    dateRange: d && row?.dfrom && row.dto ? { from: row.dfrom, to: row.dto } : null,
+    counties:
+      via === null || row?.counties === null || row?.counties === undefined ? null : asArray(row.counties),
+  };
+}

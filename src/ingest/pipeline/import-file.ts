@@ -1,0 +1,260 @@
+import crypto from 'node:crypto';
+import fs from 'node:fs';
+import path from 'node:path';
+import { sql } from 'kysely';
+import type { Database } from '../../db/connect.js';
+import { DATASETS, type DatasetDef, type DatasetKey } from '../../datasets/index.js';
+import type { RowError } from '../../core/errors.js';
+import { ImportFileError, openDatasetFile, type OpenedFile } from '../open-file.js';
+import { applyBatch, type Counts } from './apply.js';
+import { withDatasetLock } from './dataset-lock.js';
+import {
+  createStaging,
+  csvField,
+  dropOrphanStaging,
+  dropStaging,
+  newStaging,
+  type Staging,
+} from './staging.js';
+import { validateStaged } from './validate.js';
+
+export type ImportStatus = 'imported' | 'partial' | 'rejected' | 'already_imported';
+export type ImportResult = {
+  file: string;
+  dataset: DatasetKey;
+  status: ImportStatus;
+  batch_id: number | null;
+  counts: Counts;
+  unknown_columns: string[];
+  errors: RowError[];
+};
+export type ImportProgress = { rows: number; rowsPerSec: number; percent: number };
+export type ImportFileOptions = {
+  dataset: DatasetKey;
+  filePath: string;
+  /** name recorded in the batch (uploads keep the user's name); default the path's base name */
+  fileName?: string;
+  actor: string;
+  allowPartial?: boolean;
+  onProgress?: (p: ImportProgress) => void;
+};
+
+/** Rows per COPY: large enough for COPY speed, small enough that other requests get the database between chunks. */
+const CHUNK_ROWS = 10_000;
+const CHUNK_CHARS = 4 << 20;
+/** The report keeps at most this many errors in memory and in the batch record; import_rejects has them all. */
+export const MAX_REPORTED_ERRORS = 10_000;
+
+const zeroCounts = (): Counts => ({ read: 0, inserted: 0, updated: 0, unchanged: 0, rejected: 0 });
+
+export async function sha256File(filePath: string): Promise<string> {
+  const h = crypto.createHash('sha256');
+  for await (const chunk of fs.createReadStream(filePath)) h.update(chunk as Buffer);
+  return h.digest('hex');
+}
+
+/**
+ * Import one file of one dataset: stream it into per-import staging tables in chunks, validate the
+ * staged rows set-based, then apply in one short transaction (applyBatch). Default all-or-nothing;
+ * with allowPartial the good rows land and the bad ones are kept as rejects.
+ */
+export async function importFile(database: Database, opts: ImportFileOptions): Promise<ImportResult> {
+  const def = DATASETS[opts.dataset];
+  const fileName = opts.fileName ?? path.basename(opts.filePath);
+  return withDatasetLock(database, opts.dataset, async () => {
+    const startedAt = new Date();
+    await dropOrphanStaging(database);
+    const hash = await sha256File(opts.filePath);
+    const base = { file: fileName, dataset: def.key };
+    const landed = await database.db
+      .selectFrom('import_batches')
+      .select('batch_id')
+      .where('dataset', '=', def.key)
+      .where('file_hash', '=', hash)
+      .where('status', 'in', ['imported', 'partial'])
+      .orderBy('batch_id', 'desc')
+      .executeTakeFirst();
+    if (landed) {
+      return {
+        ...base,
+        status: 'already_imported',
+        batch_id: Number(landed.batch_id),
+        counts: zeroCounts(),
+        unknown_columns: [],
+        errors: [],
+      };
+    }
+    const common = {
+      def,
+      fileName,
+      hash,
+      actor: opts.actor,
+      allowPartial: opts.allowPartial ?? false,
+      startedAt,
+    };
+
+    let opened: OpenedFile;
+    try {
+      opened = await openDatasetFile(opts.filePath, def);
+    } catch (e) {
+      if (!(e instanceof ImportFileError)) throw e;
+      return rejectWhole(database, common, base, e.errors, [], 0);
+    }
+
+    const st = newStaging();
+    await createStaging(database, def, st);
+    try {
+      let read: number;
+      try {
+        read = await stageRows(database, def, st, opened, opts.onProgress);
+      } catch (e) {
+        if (!(e instanceof ImportFileError)) throw e;
+        return await rejectWhole(database, common, base, e.errors, opened.unknownColumns, 0);
+      }
+      await sql`analyze ${sql.table(st.rows)}`.execute(database.db);
+      await validateStaged({
+        database,
+        def,
+        st,
+        columnOf: opened.columnOf,
+        allowPartial: opts.allowPartial ?? false,
+      });
+
+      const bad = await sql<{ n: number; missing: number }>`select count(distinct row_no)::int as n,
+          count(distinct row_no) filter (where raw is null)::int as missing from ${sql.table(st.errors)}`.execute(
+        database.db,
+      );
+      const rejected = bad.rows[0]?.n ?? 0;
+      const status = rejected === 0 ? 'imported' : opts.allowPartial ? 'partial' : 'rejected';
+      if (rejected > 0) {
+        // rejects keep the row as written: fetch it for rows that failed a set-based check
+        if ((bad.rows[0]?.missing ?? 0) > 0) await fillRawOfRejects(database, def, st, opts.filePath);
+        await sql`delete from ${sql.table(st.rows)} s using ${sql.table(st.errors)} e where e.row_no = s.row_no`.execute(
+          database.db,
+        );
+      }
+      const errors = await reportedErrors(database, st);
+      const { batchId, counts } = await applyBatch(database, {
+        ...common,
+        st,
+        status,
+        read,
+        rejected,
+        unknownColumns: opened.unknownColumns,
+        errors,
+      });
+      opts.onProgress?.({ rows: read, rowsPerSec: rate(read, startedAt), percent: 100 });
+      return { ...base, status, batch_id: batchId, counts, unknown_columns: opened.unknownColumns, errors };
+    } finally {
+      await dropStaging(database, st);
+    }
+  });
+}
+
+const rate = (rows: number, since: Date) =>
+  Math.round(rows / Math.max(0.001, (Date.now() - since.getTime()) / 1000));
+
+async function rejectWhole(
+  database: Database,
+  common: {
+    def: DatasetDef;
+    fileName: string;
+    hash: string;
+    actor: string;
+    allowPartial: boolean;
+    startedAt: Date;
+  },
+  base: { file: string; dataset: DatasetKey },
+  errors: RowError[],
+  unknownColumns: string[],
+  read: number,
+): Promise<ImportResult> {
+  const { batchId, counts } = await applyBatch(database, {
+    ...common,
+    st: null,
+    status: 'rejected',
+    read,
+    rejected: 0,
+    unknownColumns,
+    errors,
+  });
+  return { ...base, status: 'rejected', batch_id: batchId, counts, unknown_columns: unknownColumns, errors };
+}
+
+async function stageRows(
+  database: Database,
+  def: DatasetDef,
+  st: Staging,
+  opened: OpenedFile,
+  onProgress: ImportFileOptions['onProgress'],
+): Promise<number> {
+  const cols = def.columns.map((c) => c.key);
+  const started = new Date();
+  let read = 0;
+  let rows: string[] = [];
+  let chars = 0;
+  let errs: string[] = [];
+  const flush = async () => {
+    if (rows.length > 0) await database.copyRows(st.rows, ['row_no', ...cols], rows.join(''));
+    if (errs.length > 0) await database.copyRows(st.errors, ['row_no', 'raw', 'errors'], errs.join(''));
+    rows = [];
+    errs = [];
+    chars = 0;
+    if (onProgress) {
+      const p = opened.progress();
+      const percent = p.bytesTotal > 0 ? Math.min(99, Math.floor((p.bytesRead / p.bytesTotal) * 100)) : 0;
+      onProgress({ rows: read, rowsPerSec: rate(read, started), percent });
+    }
+  };
+  for await (const row of opened.rows) {
+    read++;
+    if (row.values !== null && row.errors.length === 0) {
+      const v = row.values;
+      let line = String(row.rowNo);
+      for (const k of cols) line += `,${csvField(v[k])}`;
+      line += '\n';
+      rows.push(line);
+      chars += line.length;
+    } else {
+      const line = `${row.rowNo},${csvField(JSON.stringify(row.raw))},${csvField(JSON.stringify(row.errors))}\n`;
+      errs.push(line);
+      chars += line.length;
+    }
+    if (rows.length + errs.length >= CHUNK_ROWS || chars >= CHUNK_CHARS) await flush();
+  }
+  await flush();
+  return read;
+}
+
+/** Second pass over the file for the original cells of rows that failed a set-based check. */
+async function fillRawOfRejects(
+  database: Database,
+  def: DatasetDef,
+  st: Staging,
+  filePath: string,
+): Promise<void> {
+  const r = await sql<{
+    row_no: number;
+  }>`select distinct row_no from ${sql.table(st.errors)} where raw is null`.execute(database.db);
+  const wanted = new Set(r.rows.map((x) => x.row_no));
+  const opened = await openDatasetFile(filePath, def);
+  let buf: string[] = [];
+  for await (const row of opened.rows) {
+    if (!wanted.has(row.rowNo)) continue;
+    buf.push(`${row.rowNo},${csvField(JSON.stringify(row.raw))},"[]"\n`);
+    if (buf.length >= CHUNK_ROWS) {
+      await database.copyRows(st.errors, ['row_no', 'raw', 'errors'], buf.join(''));
+      buf = [];
+    }
+  }
+  if (buf.length > 0) await database.copyRows(st.errors, ['row_no', 'raw', 'errors'], buf.join(''));
+}
+
+async function reportedErrors(database: Database, st: Staging): Promise<RowError[]> {
+  const r = await sql<{ err: unknown }>`select x.err from ${sql.table(st.errors)} e
+    cross join lateral jsonb_array_elements(e.errors) with ordinality x(err, i)
+    order by e.row_no, x.i limit ${MAX_REPORTED_ERRORS}`.execute(database.db);
+  return r.rows.map((x) =>
+    typeof x.err === 'string' ? (JSON.parse(x.err) as RowError) : (x.err as RowError),
+  );
+}

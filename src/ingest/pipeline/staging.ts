@@ -1,0 +1,78 @@
+import crypto from 'node:crypto';
+import { sql } from 'kysely';
+import type { Database } from '../../db/connect.js';
+import type { DatasetDef } from '../../datasets/index.js';
+
+/**
+ * Per-import staging tables. They are UNLOGGED (a crash empties them, nothing is WAL-logged) and named
+ * `import_stage_<epoch seconds>_<random>`: rows of one import only, dropped at the end. A process killed
+ * mid-import leaves an orphan that the next import drops; the data tables and import_batches are only
+ * ever written by the one applying transaction.
+ */
+export type Staging = {
+  /** staged rows: row_no + the dataset's columns with the target table's types */
+  rows: string;
+  /** row errors: row_no, raw (original cells, when known), errors (RowError[]) */
+  errors: string;
+};
+
+const PREFIX = 'import_stage_';
+const ORPHAN_AGE_S = 24 * 3600;
+const live = new Set<string>();
+
+export function newStaging(): Staging {
+  const token = `${Math.floor(Date.now() / 1000)}_${crypto.randomBytes(5).toString('hex')}`;
+  return { rows: `${PREFIX}${token}`, errors: `${PREFIX}${token}_e` };
+}
+
+export async function createStaging(database: Database, def: DatasetDef, st: Staging): Promise<void> {
+  live.add(st.rows);
+  live.add(st.errors);
+  const cols = def.columns.map((c) => sql.ref(c.key));
+  // same column types as the target table, none of its constraints
+  await sql`create unlogged table ${sql.table(st.rows)} as
+    select 0::integer as row_no, ${sql.join(cols)} from ${sql.table(def.table)} with no data`.execute(
+    database.db,
+  );
+  await sql`create unlogged table ${sql.table(st.errors)} (row_no integer not null, raw jsonb, errors jsonb not null)`.execute(
+    database.db,
+  );
+}
+
+export async function dropStaging(database: Database, st: Staging): Promise<void> {
+  try {
+    await sql`drop table if exists ${sql.table(st.rows)}, ${sql.table(st.errors)}`.execute(database.db);
+  } finally {
+    live.delete(st.rows);
+    live.delete(st.errors);
+  }
+}
+
+/**
+ * Drop staging tables left by a killed import. On the embedded engine the data directory belongs to
+ * this process (lock file), so every table not in use here is an orphan; on PostgreSQL another process
+ * may be importing right now, so only day-old ones go.
+ */
+export async function dropOrphanStaging(database: Database): Promise<number> {
+  const r = await sql<{ name: string }>`select tablename as name from pg_tables
+    where schemaname = 'public' and tablename like ${`${PREFIX}%`}`.execute(database.db);
+  const now = Date.now() / 1000;
+  let n = 0;
+  for (const { name } of r.rows) {
+    if (live.has(name)) continue;
+    const epoch = Number(/^import_stage_(\d+)_/.exec(name)?.[1] ?? 0);
+    if (database.engine === 'postgres' && now - epoch < ORPHAN_AGE_S) continue;
+    await sql`drop table if exists ${sql.table(name)}`.execute(database.db);
+    n++;
+  }
+  return n;
+}
+
+/** One value as a COPY csv field: NULL is an empty unquoted field, text is always quoted. */
+export function csvField(v: unknown): string {
+  if (v === null || v === undefined) return '';
+  if (typeof v === 'number') return String(v);
+  if (typeof v === 'boolean') return v ? 't' : 'f';
+  const s = typeof v === 'string' ? v : JSON.stringify(v);
+  return s.includes('"') ? `"${s.replaceAll('"', '""')}"` : `"${s}"`;
+}

@@ -1,0 +1,206 @@
+import { sql, type RawBuilder } from 'kysely';
+import type { Database } from '../../db/connect.js';
+import { DATASETS, type DatasetDef } from '../../datasets/index.js';
+import type { RowError } from '../../core/errors.js';
+import type { Staging } from './staging.js';
+import { csvField } from './staging.js';
+import { moveDelta, resolveStock, type StockMove } from './stock.js';
+
+/**
+ * Set-based checks of the staged rows, all in SQL so a 2-million-row file costs a few statements, not
+ * millions of queries. Each check appends RowErrors (row, column as written, value, zh/en reason) to
+ * the staging error table.
+ */
+export type ValidateInput = {
+  database: Database;
+  def: DatasetDef;
+  st: Staging;
+  /** column key → header as written in the file */
+  columnOf: Record<string, string>;
+  /** allow-partial: every offending stock move is rejected; otherwise the first one per warehouse and item */
+  allowPartial: boolean;
+};
+
+const colName = (input: ValidateInput, key: string): string => input.columnOf[key] ?? key;
+
+/** `jsonb_build_array(jsonb_build_object(...))` of one RowError built in SQL. */
+function errorJson(
+  row: RawBuilder<unknown>,
+  column: string,
+  value: RawBuilder<unknown>,
+  zh: RawBuilder<unknown>,
+  en: RawBuilder<unknown>,
+) {
+  return sql`jsonb_build_array(jsonb_build_object('row', ${row}, 'column', ${column}::text, 'value', ${value},
+    'message_zh', ${zh}, 'message_en', ${en}))`;
+}
+
+export async function validateStaged(input: ValidateInput): Promise<void> {
+  await checkReferences(input);
+  await checkDuplicateKeys(input);
+  if (input.def.key === 'subscribers') await checkPackageProduct(input);
+  if (input.def.key === 'stock_moves') {
+    await checkSerialized(input);
+    await checkStock(input);
+  }
+}
+
+async function checkReferences(input: ValidateInput): Promise<void> {
+  const { def, st } = input;
+  for (const c of def.columns) {
+    if (!c.ref || c.ref === def.key) continue;
+    const ref = DATASETS[c.ref];
+    const refKey = ref.keyColumns[0] as string;
+    const v = sql.ref(`s.${c.key}`);
+    const label = c.zh;
+    await sql`insert into ${sql.table(st.errors)} (row_no, errors)
+      select s.row_no, ${errorJson(
+        sql`s.row_no`,
+        colName(input, c.key),
+        sql`${v}::text`,
+        sql`format(${`${label}「%s」不存在：${ref.zh}中没有这个编码`}::text, ${v})`,
+        sql`format(${`unknown ${c.key} "%s": it is not in ${ref.key}`}::text, ${v})`,
+      )}
+      from ${sql.table(st.rows)} s
+      where ${v} is not null and not exists (select 1 from ${sql.table(ref.table)} r where ${sql.ref(`r.${refKey}`)} = ${v})`.execute(
+      input.database.db,
+    );
+  }
+}
+
+const keyText = (def: DatasetDef, alias: string) =>
+  sql`concat_ws(' / ', ${sql.join(def.keyColumns.map((k) => sql`${sql.ref(`${alias}.${k}`)}::text`))})`;
+
+async function checkDuplicateKeys(input: ValidateInput): Promise<void> {
+  const { def, st } = input;
+  const keys = def.keyColumns.map((k) => sql.ref(k));
+  const first = def.keyColumns[0] as string;
+  await sql`insert into ${sql.table(st.errors)} (row_no, errors)
+    select d.row_no, ${errorJson(
+      sql`d.row_no`,
+      colName(input, first),
+      sql`d.k`,
+      sql`format('与第 %s 行重复：同一个键「%s」在文件中出现了两次', d.first_row, d.k)`,
+      sql`format('duplicate of row %s: the key "%s" appears twice in the file', d.first_row, d.k)`,
+    )}
+    from (select s.row_no, ${keyText(def, 's')} as k, min(s.row_no) over (partition by ${sql.join(keys)}) as first_row
+          from ${sql.table(st.rows)} s) d
+    where d.row_no > d.first_row`.execute(input.database.db);
+}
+
+async function checkPackageProduct(input: ValidateInput): Promise<void> {
+  const { st } = input;
+  await sql`insert into ${sql.table(st.errors)} (row_no, errors)
+    select s.row_no, ${errorJson(
+      sql`s.row_no`,
+      colName(input, 'package_code'),
+      sql`s.package_code`,
+      sql`format('套餐「%s」属于业务「%s」，与本行业务编码「%s」不一致', s.package_code, p.product_code, s.product_code)`,
+      sql`format('package "%s" belongs to product "%s", not to this row''s product_code "%s"', s.package_code, p.product_code, s.product_code)`,
+    )}
+    from ${sql.table(st.rows)} s join packages p on p.package_code = s.package_code
+    where p.product_code <> s.product_code`.execute(input.database.db);
+}
+
+async function checkSerialized(input: ValidateInput): Promise<void> {
+  const { st } = input;
+  await sql`insert into ${sql.table(st.errors)} (row_no, errors)
+    select s.row_no, ${errorJson(
+      sql`s.row_no`,
+      colName(input, 'quantity'),
+      sql`s.quantity::text`,
+      sql`format('物料「%s」按串号管理，数量必须为 1', s.item_code)`,
+      sql`format('item "%s" is serialized: quantity must be exactly 1', s.item_code)`,
+    )}
+    from ${sql.table(st.rows)} s join items i on i.item_code = s.item_code
+    where i.serialized and s.quantity <> 1`.execute(input.database.db);
+  await sql`insert into ${sql.table(st.errors)} (row_no, errors)
+    select s.row_no, ${errorJson(
+      sql`s.row_no`,
+      colName(input, 'terminal_sn'),
+      sql`null::text`,
+      sql`format('物料「%s」按串号管理，必须填写终端串号', s.item_code)`,
+      sql`format('item "%s" is serialized: terminal_sn is required', s.item_code)`,
+    )}
+    from ${sql.table(st.rows)} s join items i on i.item_code = s.item_code
+    where i.serialized and s.terminal_sn is null`.execute(input.database.db);
+}
+
+const deltaSql = (alias: string) =>
+  sql`case when ${sql.ref(`${alias}.move_type`)} in ('purchase_in','recover_in','transfer_in') then ${sql.ref(`${alias}.quantity`)} else -${sql.ref(`${alias}.quantity`)} end`;
+
+type MoveRow = {
+  warehouse_code: string;
+  item_code: string;
+  moved_at: string;
+  move_id: string;
+  move_type: string;
+  quantity: number;
+  row_no: number | null;
+};
+
+/**
+ * Running stock per warehouse and item over the stored moves (minus those the file replaces) and the
+ * file's valid moves. Only groups that go negative somewhere are loaded and resolved move by move.
+ */
+async function checkStock(input: ValidateInput): Promise<void> {
+  const { st, database } = input;
+  const valid = sql`(select s.* from ${sql.table(st.rows)} s where not exists (select 1 from ${sql.table(st.errors)} e where e.row_no = s.row_no))`;
+  const all = sql`(
+    select v.warehouse_code, v.item_code, v.moved_at, v.move_id, v.move_type, v.quantity, v.row_no from ${valid} v
+    union all
+    select m.warehouse_code, m.item_code, m.moved_at, m.move_id, m.move_type, m.quantity, null::integer
+    from stock_moves m
+    where (m.warehouse_code, m.item_code) in (select warehouse_code, item_code from ${sql.table(st.rows)})
+      and not exists (select 1 from ${valid} v where v.move_id = m.move_id))`;
+  const groups = await sql<{ warehouse_code: string; item_code: string }>`
+    select distinct r.warehouse_code, r.item_code from (
+      select a.warehouse_code, a.item_code,
+        sum(${deltaSql('a')}) over (partition by a.warehouse_code, a.item_code order by a.moved_at, a.move_id rows unbounded preceding) as bal
+      from ${all} a) r
+    where r.bal < 0 order by 1, 2`.execute(database.db);
+  const errors: RowError[] = [];
+  for (const g of groups.rows) {
+    const moves =
+      await sql<MoveRow>`select a.warehouse_code, a.item_code, a.moved_at::text as moved_at, a.move_id, a.move_type, a.quantity, a.row_no
+      from ${all} a where a.warehouse_code = ${g.warehouse_code} and a.item_code = ${g.item_code}
+      order by a.moved_at, a.move_id`.execute(database.db);
+    const list: StockMove[] = moves.rows.map((m) => ({
+      moveId: m.move_id,
+      movedAt: m.moved_at,
+      delta: moveDelta(m.move_type, m.quantity),
+      rowNo: m.row_no,
+    }));
+    const rejects = resolveStock(list);
+    for (const r of input.allowPartial ? rejects : rejects.slice(0, 1)) {
+      errors.push(stockError(colName(input, 'move_id'), g, r));
+    }
+  }
+  if (errors.length === 0) return;
+  const csv = errors.map((e) => `${e.row ?? 0},${csvField(JSON.stringify([e]))}\n`).join('');
+  await database.copyRows(st.errors, ['row_no', 'errors'], csv);
+}
+
+function stockError(
+  column: string,
+  g: { warehouse_code: string; item_code: string },
+  r: ReturnType<typeof resolveStock>[number],
+): RowError {
+  const where_zh = `仓库「${g.warehouse_code}」物料「${g.item_code}」`;
+  const where_en = `item "${g.item_code}" in warehouse "${g.warehouse_code}"`;
+  return r.later === null
+    ? {
+        row: r.rowNo,
+        column,
+        value: r.moveId,
+        message_zh: `出入库单「${r.moveId}」之后${where_zh}的库存为 ${r.balance}，库存不能为负`,
+        message_en: `after move "${r.moveId}" the stock of ${where_en} would be ${r.balance}; stock can never be negative`,
+      }
+    : {
+        row: r.rowNo,
+        column,
+        value: r.moveId,
+        message_zh: `出入库单「${r.moveId}」会使之后的出入库单「${r.later.moveId}」（${r.later.movedAt}）处${where_zh}的库存为 ${r.balance}，库存不能为负`,
+        message_en: `move "${r.moveId}" would leave the stock of ${where_en} at ${r.balance} at the later move "${r.later.moveId}" (${r.later.movedAt}); stock can never be negative`,
+      };
+}
