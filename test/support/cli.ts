@@ -4,6 +4,18 @@ import path from 'node:path';
 export const ROOT = path.resolve(import.meta.dirname, '../..');
 export const BIN = path.join(ROOT, 'bin/marketops');
 
+/** The child's environment: ours without the engine selection, plus the given overrides. */
+function childEnv(extra: Record<string, string | undefined> = {}): NodeJS.ProcessEnv {
+  const env: Record<string, string | undefined> = {
+    ...process.env,
+    DATABASE_URL: undefined,
+    MARKETOPS_DATA: undefined,
+    ...extra,
+  };
+  for (const k of Object.keys(env)) if (env[k] === undefined) delete env[k];
+  return env as NodeJS.ProcessEnv;
+}
+
 export type CliRun = { code: number | null; stdout: string; stderr: string };
 
 /** Run bin/marketops as a user would, with its own environment (no DATABASE_URL unless given). */
@@ -12,9 +24,7 @@ export function runBin(
   opts: { cwd: string; env?: Record<string, string | undefined>; input?: string },
 ): Promise<CliRun> {
   return new Promise((resolve, reject) => {
-    const env = { ...process.env, DATABASE_URL: undefined, MARKETOPS_DATA: undefined, ...opts.env };
-    for (const k of Object.keys(env)) if (env[k] === undefined) delete env[k];
-    const child = spawn(BIN, args, { cwd: opts.cwd, env: env as NodeJS.ProcessEnv });
+    const child = spawn(BIN, args, { cwd: opts.cwd, env: childEnv(opts.env) });
     let stdout = '';
     let stderr = '';
     child.stdout.on('data', (d: Buffer) => (stdout += d.toString()));
