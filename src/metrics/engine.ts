@@ -1,0 +1,107 @@
+import { sql, type Kysely, type RawBuilder } from 'kysely';
+import type { DB } from '../db/schema.js';
+import { todayShanghai } from '../core/dates.js';
+import { scopedCounty, type Actor } from '../server/rbac.js';
+import { loadReference, type ReferenceData } from '../modules/reference/reference.repository.js';
+import { cashMetrics } from './cash.metrics.js';
+import { collectionsMetrics } from './collections.metrics.js';
+import { developmentMetrics } from './development.metrics.js';
+import { healthMetrics } from './health.metrics.js';
+import { terminalsMetrics } from './terminals.metrics.js';
+import { checkQuery, periodMonths, type CheckedQuery } from './query.js';
+import { basisOf, enumerateGroups, shapeRows, type RawRow } from './shape.js';
+import type { Dim, MetricAnswer, MetricDef, MetricQuery, ScopedQuery } from './types.js';
+
+const DEFS: ReadonlyMap<string, MetricDef> = new Map(
+  [...developmentMetrics, ...collectionsMetrics, ...healthMetrics, ...cashMetrics, ...terminalsMetrics].map(
+    (m) => [m.info.id, m],
+  ),
+);
+
+export function metricDef(id: string): MetricDef {
+  const def = DEFS.get(id);
+  if (!def) throw new Error(`metric ${id} has no definition`);
+  return def;
+}
+
+export type Prepared = { def: MetricDef; sq: ScopedQuery; checked: CheckedQuery; ref: ReferenceData };
+
+/**
+ * The one gate every metric query passes: validation against the metric's kind and cuts, and the
+ * actor's county scope. Families only ever see the ScopedQuery it returns.
+ */
+export async function prepareQuery(
+  db: Kysely<DB>,
+  actor: Actor,
+  q: MetricQuery,
+  today?: string,
+): Promise<Prepared> {
+  const county = scopedCounty(actor, q.filters.county);
+  const ref = await loadReference(db);
+  const checked = checkQuery(
+    { ...q, filters: { ...q.filters, ...(county ? { county } : {}) } },
+    today ?? todayShanghai(),
+    ref,
+  );
+  const def = metricDef(checked.info.id);
+  const sq: ScopedQuery = {
+    info: checked.info,
+    from: checked.from,
+    to: checked.to,
+    at: checked.at,
+    month: checked.month,
+    n: checked.n,
+    by: checked.by,
+    county,
+    product: q.filters.product ?? null,
+  };
+  return { def, sq, checked, ref };
+}
+
+/** The records of a prepared query with its scope and filters applied (in one place). */
+export function scopedRecords(p: Prepared): RawBuilder<unknown> {
+  const conds: RawBuilder<unknown>[] = [sql`true`];
+  if (p.sq.county !== null) conds.push(sql`r.county = ${p.sq.county}`);
+  if (p.sq.product !== null) conds.push(sql`r.product = ${p.sq.product}`);
+  return sql`select * from (${p.def.records(p.sq)}) r where ${sql.join(conds, sql` and `)}`;
+}
+
+async function aggregate(db: Kysely<DB>, p: Prepared): Promise<RawRow[]> {
+  const dims = p.def.dims.map((c) => sql.ref(`f.${c}`));
+  const r = await sql<Record<string, string | number | null>>`
+    select ${sql.join(dims)}, coalesce(sum(f.num), 0)::bigint as num, coalesce(sum(f.den), 0)::bigint as den
+    from (${scopedRecords(p)}) f group by ${sql.join(dims)}`.execute(db);
+  return r.rows.map((row) => {
+    const out: RawRow = { num: Number(row.num), den: Number(row.den) };
+    for (const c of p.def.dims) out[c] = (row[c] as string | null) ?? null;
+    return out;
+  });
+}
+
+export async function runMetric(
+  db: Kysely<DB>,
+  actor: Actor,
+  q: MetricQuery,
+  opts: { today?: string } = {},
+): Promise<MetricAnswer> {
+  const p = await prepareQuery(db, actor, q, opts.today);
+  const raw = await aggregate(db, p);
+  const { info } = p.def;
+  const isArrears = info.family === 'collections' && info.kind === 'point';
+  let months: string[] = [];
+  if (p.sq.by.includes('month')) {
+    // a bill-month cut of arrears lists only the bill months with arrears somewhere in the answer
+    months = isArrears
+      ? [...new Set(raw.filter((r) => r.num !== 0 && r.month).map((r) => r.month as string))].sort()
+      : periodMonths(p.sq.from, p.sq.to);
+  }
+  const groups = enumerateGroups(p.sq, p.ref, months, basisOf(info.family) === 'moves');
+  const rows = shapeRows(groups, raw, p.sq.by as Dim[], info.unit === 'rate', p.sq.at);
+  return {
+    metric: info.id,
+    ...p.checked.echo,
+    ...(info.kind === 'bill_month' ? { provisional: p.checked.provisional ?? false } : {}),
+    by: [...p.sq.by],
+    rows,
+  };
+}
