@@ -51,17 +51,9 @@ export function startServe(opts: {
   args?: string[];
 }): Promise<Served> {
   return new Promise((resolve, reject) => {
-    const env = {
-      ...process.env,
-      DATABASE_URL: undefined,
-      MARKETOPS_DATA: undefined,
-      LOG_LEVEL: 'warn',
-      ...opts.env,
-    };
-    for (const k of Object.keys(env)) if (env[k] === undefined) delete env[k];
     const child = spawn(BIN, ['serve', '--port', '0', ...(opts.args ?? [])], {
       cwd: opts.cwd,
-      env: env as NodeJS.ProcessEnv,
+      env: childEnv({ LOG_LEVEL: 'warn', ...opts.env }),
     });
     let out = '';
     const timer = setTimeout(() => reject(new Error(`server did not start:\n${out}`)), 90_000);
