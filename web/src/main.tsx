@@ -1,3 +1,11 @@
+import { StrictMode } from 'react';
 import { createRoot } from 'react-dom/client';
+import './i18n';
+import './app.css';
+import { App } from './app/app';
 
-createRoot(document.getElementById('root') as HTMLElement).render(<div>MarketOps</div>);
+createRoot(document.getElementById('root') as HTMLElement).render(
+  <StrictMode>
+    <App />
+  </StrictMode>,
+);
