@@ -95,7 +95,7 @@ export async function runMetric(
       ? [...new Set(raw.filter((r) => r.num !== 0 && r.month).map((r) => r.month as string))].sort()
       : periodMonths(p.sq.from, p.sq.to);
   }
-  const groups = enumerateGroups(p.sq, p.ref, months, basisOf(info.family) === 'moves');
+  const groups = enumerateGroups(p.sq, p.ref, months, basisOf(info) === 'moves');
   const rows = shapeRows(groups, raw, p.sq.by as Dim[], info.unit === 'rate', p.sq.at);
   return {
     metric: info.id,

@@ -21,8 +21,11 @@ export function bucketOf(month: string, at: string): string | null {
 export type Group = Partial<Record<Dim, string | null>>;
 export type RawRow = Partial<Record<Dim, string | null>> & { num: number; den: number };
 
-export const basisOf = (family: string): GroupBasis =>
-  family === 'cash' ? 'cash' : family === 'terminals' ? 'moves' : 'subscriber';
+/** Metrics of moves and stock: the city warehouse's county null and items without product are groups. */
+const MOVES_METRICS = new Set(['stock_on_hand', 'install_terminal_mismatch', 'new_unit_swaps']);
+
+export const basisOf = (info: { id: string; family: string }): GroupBasis =>
+  info.family === 'cash' ? 'cash' : MOVES_METRICS.has(info.id) ? 'moves' : 'subscriber';
 
 /**
  * Every group the answer lists, empty or not: the reference data of each dimension the query cuts
