@@ -1,17 +1,17 @@
 import { http } from './http';
-import type { Page } from './imports-api';
 
 export type AuditEntry = {
-  audit_id: number;
+  auditId: number;
   at: string;
   actor: string;
   action: string;
   entity: string;
-  entity_id: string | null;
-  county_code: string | null;
+  entityId: string | null;
+  county: string | null;
   before: unknown;
   after: unknown;
   detail: unknown;
+  ip: string | null;
 };
 
 export type AuditFilter = {
@@ -24,5 +24,5 @@ export type AuditFilter = {
 
 export const auditApi = {
   list: (filter: AuditFilter, page: number, pageSize: number) =>
-    http.get<Page<AuditEntry>>('/api/audit', { ...filter, page, pageSize }),
+    http.get<{ rows: AuditEntry[]; total: number }>('/api/audit', { ...filter, page, pageSize }),
 };

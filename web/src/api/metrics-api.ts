@@ -113,7 +113,10 @@ const drillParams = (q: MetricQuery, o: DrillOptions): Query => ({
 const metricPath = (id: string): string => `/api/metrics/${encodeURIComponent(id)}`;
 
 export const metricsApi = {
-  catalog: () => http.get<MetricDef[]>('/api/metrics'),
+  catalog: async (): Promise<MetricDef[]> => {
+    const raw = await http.get<MetricDef[] | { metrics?: MetricDef[]; rows?: MetricDef[] }>('/api/metrics');
+    return Array.isArray(raw) ? raw : (raw.metrics ?? raw.rows ?? []);
+  },
   query: (id: string, q: MetricQuery) => http.get<MetricAnswer>(metricPath(id), metricQueryParams(q)),
   exportUrl: (id: string, q: MetricQuery, format: ExportFormat) =>
     buildUrl(metricPath(id), { ...metricQueryParams(q), format }),

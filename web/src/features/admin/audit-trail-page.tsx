@@ -80,10 +80,11 @@ export function AuditTrailPage() {
     { title: t('audit.actor'), dataIndex: 'actor' },
     { title: t('audit.action'), dataIndex: 'action' },
     { title: t('audit.entity'), dataIndex: 'entity' },
-    { title: t('audit.entityId'), dataIndex: 'entity_id', render: (v: string | null) => v ?? '—' },
+    { title: t('audit.ip'), dataIndex: 'ip', responsive: ['lg'], render: (v: string | null) => v ?? '—' },
+    { title: t('audit.entityId'), dataIndex: 'entityId', render: (v: string | null) => v ?? '—' },
     {
       title: t('cuts.county'),
-      dataIndex: 'county_code',
+      dataIndex: 'county',
       render: (c: string | null) => (c ? keyLabel('county', c) : '—'),
     },
   ];
@@ -128,7 +129,7 @@ export function AuditTrailPage() {
       <Table<AuditEntry>
         data-testid="audit-table"
         size="small"
-        rowKey="audit_id"
+        rowKey="auditId"
         loading={entries.loading}
         columns={columns}
         dataSource={entries.data?.rows ?? []}

@@ -28,14 +28,14 @@ const FAMILY_OF: Record<string, string> = {
   cash_banked: 'cash',
   cash_gap: 'cash',
   cash_gap_days: 'cash',
-  terminal_recovery_rate: 'materials',
-  deposit_compliance_rate: 'materials',
-  install_terminal_mismatch: 'materials',
-  stock_on_hand: 'materials',
-  new_unit_swaps: 'materials',
+  terminal_recovery_rate: 'terminals',
+  deposit_compliance_rate: 'terminals',
+  install_terminal_mismatch: 'terminals',
+  stock_on_hand: 'terminals',
+  new_unit_swaps: 'terminals',
 };
 
-export const FAMILIES = ['development', 'collections', 'health', 'cash', 'materials', 'other'] as const;
+export const FAMILIES = ['development', 'collections', 'health', 'cash', 'terminals', 'other'] as const;
 
 export const familyOf = (def: MetricDef): string => def.family ?? FAMILY_OF[def.id] ?? 'other';
 

@@ -5,7 +5,6 @@ import { useTranslation } from 'react-i18next';
 import { useParams } from 'react-router-dom';
 import {
   subscribersApi,
-  SUBSCRIBER_SECTIONS,
   type Record_,
   type RevealedPii,
   type SubscriberSection,
@@ -22,24 +21,41 @@ const PII_FIELDS = ['customer_name', 'id_number', 'phone'] as const;
 /** The columns of a section: every field that appears in any of its records, in first-seen order. */
 const fieldsOf = (rows: Record_[]): string[] => [...new Set(rows.flatMap((r) => Object.keys(r)))];
 
-function SectionTable({ section, rows }: { section: SubscriberSection; rows: Record_[] }) {
+function SectionTable({ section }: { section: SubscriberSection }) {
   const { t } = useTranslation();
-  const columns = fieldsOf(rows).map((field) => ({
+  const columns = fieldsOf(section.rows).map((field) => ({
     key: field,
     dataIndex: field,
     title: fieldLabel(t, field),
     align: isMoneyField(field) ? ('right' as const) : ('left' as const),
     render: (v: unknown) => enumLabel(t, field, v) ?? formatField(field, v),
   }));
+  const totals = Object.entries(section.totals ?? {});
   return (
-    <Card size="small" title={t(`subscriber.sections.${section}`)} data-testid={`subscriber-${section}`}>
+    <Card
+      size="small"
+      title={t(`subscriber.sections.${section.key}`, { defaultValue: section.key })}
+      data-testid={`subscriber-${section.key}`}
+    >
+      {totals.length > 0 && (
+        <Descriptions
+          size="small"
+          column={{ xs: 1, sm: 3 }}
+          style={{ marginBottom: 8 }}
+          items={totals.map(([field, v]) => ({
+            key: field,
+            label: fieldLabel(t, field),
+            children: formatField(field, v),
+          }))}
+        />
+      )}
       <Table<Record_>
         size="small"
         columns={columns}
-        dataSource={rows}
+        dataSource={section.rows}
         rowKey={(_, i) => String(i)}
         scroll={{ x: 'max-content' }}
-        pagination={rows.length > 10 ? { pageSize: 10, size: 'small' } : false}
+        pagination={section.rows.length > 10 ? { pageSize: 10, size: 'small' } : false}
         locale={{
           emptyText: <Empty image={Empty.PRESENTED_IMAGE_SIMPLE} description={t('common.noData')} />,
         }}
@@ -76,8 +92,10 @@ export function SubscriberDetailPage() {
   const items = Object.keys(sub).map((field) => {
     const v = sub[field];
     let text: string = enumLabel(t, field, v) ?? formatField(field, v);
-    if (field === 'county_code' && typeof v === 'string') text = keyLabel('county', v);
-    if (field === 'product_code' && typeof v === 'string') text = keyLabel('product', v);
+    if ((field === 'county' || field === 'county_code') && typeof v === 'string')
+      text = keyLabel('county', v);
+    if ((field === 'product' || field === 'product_code') && typeof v === 'string')
+      text = keyLabel('product', v);
     const pii = (PII_FIELDS as readonly string[]).includes(field);
     return {
       key: field,
@@ -117,12 +135,9 @@ export function SubscriberDetailPage() {
           data-testid="subscriber-master"
         />
       </Card>
-      {SUBSCRIBER_SECTIONS.map((section) => {
-        const rows = detail.data?.[section];
-        // follow-ups and findings only exist once those modules land; other sections always show, empty or not
-        if (rows === undefined && (section === 'followups' || section === 'findings')) return null;
-        return <SectionTable key={section} section={section} rows={rows ?? []} />;
-      })}
+      {detail.data.sections.map((section) => (
+        <SectionTable key={section.key} section={section} />
+      ))}
     </Space>
   );
 }

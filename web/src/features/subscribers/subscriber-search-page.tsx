@@ -38,8 +38,8 @@ export function SubscriberSearchPage() {
     { title: t('subscriber.account'), dataIndex: 'account_id' },
     { title: t('subscriber.name'), dataIndex: 'customer_name' },
     { title: t('subscriber.phone'), dataIndex: 'phone' },
-    { title: t('cuts.county'), dataIndex: 'county_code', render: (c: string) => keyLabel('county', c) },
-    { title: t('cuts.product'), dataIndex: 'product_code', render: (c: string) => keyLabel('product', c) },
+    { title: t('cuts.county'), dataIndex: 'county', render: (c: string | null) => keyLabel('county', c) },
+    { title: t('cuts.product'), dataIndex: 'product', render: (c: string | null) => keyLabel('product', c) },
     {
       title: t('subscriber.status'),
       dataIndex: 'status',
