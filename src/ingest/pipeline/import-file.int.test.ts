@@ -1,3 +1,4 @@
+import { sql } from 'kysely';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { createTestDatabase, type TestDatabase } from '../../../test/support/db.js';
 import { importFile } from './import-file.js';
@@ -37,7 +38,7 @@ describe('import a file', () => {
     const batch = await database.db
       .selectFrom('import_batches')
       .selectAll()
-      .where('batch_id', '=', r.batch_id ?? 0)
+      .where(sql<boolean>`batch_id = ${r.batch_id}`)
       .executeTakeFirstOrThrow();
     expect([batch.actor, batch.status, batch.file_name, batch.rows_read, batch.rows_inserted]).toEqual([
       'alice',
