@@ -1,6 +1,6 @@
 import { sql, type Kysely, type RawBuilder } from 'kysely';
 import type { DB } from '../db/schema.js';
-import { ValidationError } from '../core/errors.js';
+import { Forbidden, ValidationError } from '../core/errors.js';
 import { addMonths, monthOf } from '../core/dates.js';
 import { maskIdNumber, maskName, maskPhone } from '../core/pii.js';
 import { can, type Actor } from '../server/rbac.js';

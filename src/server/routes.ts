@@ -6,6 +6,8 @@ import { authRoutes } from './auth/auth.routes.js';
 import { usersRoutes } from '../modules/users/users.routes.js';
 import { auditRoutes } from '../modules/audit/audit.routes.js';
 import { subscribersRoutes } from '../modules/subscribers/subscribers.routes.js';
+import { metricsRoutes } from '../metrics/metrics.routes.js';
+import { referenceRoutes } from '../modules/reference/reference.routes.js';
 
 /** Every route plugin of the app, in one list. A module adds its plugin here. */
 export const routePlugins: ((deps: AppDeps) => FastifyPluginAsync)[] = [
@@ -15,4 +17,6 @@ export const routePlugins: ((deps: AppDeps) => FastifyPluginAsync)[] = [
   usersRoutes,
   auditRoutes,
   subscribersRoutes,
+  metricsRoutes,
+  referenceRoutes,
 ];
