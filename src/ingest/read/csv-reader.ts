@@ -1,6 +1,5 @@
 import fs from 'node:fs';
 import { isUtf8 } from 'node:buffer';
-import { Readable } from 'node:stream';
 import { parse, type CsvError } from 'csv-parse';
 import iconv from 'iconv-lite';
 import { ImportFileError } from './file-error.js';
@@ -66,6 +65,20 @@ function firstLine(text: string, eof: boolean): string | null {
   }
 }
 
+function csvFailure(e: unknown, row: number): unknown {
+  const err = e as Partial<CsvError>;
+  if (typeof err.code !== 'string' || !err.code.startsWith('CSV_')) return e;
+  return new ImportFileError([
+    {
+      row,
+      column: null,
+      value: null,
+      message_zh: `第 ${row} 行起 CSV 格式错误（如引号未闭合）：${err.message ?? ''}`,
+      message_en: `CSV format error from row ${row} (e.g. an unclosed quote): ${err.message ?? ''}`,
+    },
+  ]);
+}
+
 const unsupportedEncoding = () =>
   ImportFileError.of(
     '不支持的文件编码：请另存为 UTF-8、GB18030/GBK 或带 BOM 的 UTF-16（Unicode 文本）',
@@ -113,45 +126,44 @@ export async function openCsv(filePath: string): Promise<SheetSource> {
       if (s) yield s;
     }
   }
-  const source = Readable.from(text(), { objectMode: false });
   const parser = parse({
     delimiter,
     relax_column_count: true,
     relax_quotes: true,
     skip_empty_lines: false,
     bom: false,
-    info: true,
   });
-  source.on('error', (e) => parser.destroy(e));
-  source.pipe(parser);
+  // csv-parse emits 'data' synchronously inside write(): each decoded chunk is parsed into a batch we hand
+  // out before reading the next chunk (per-record stream iteration costs more than the parsing itself).
+  const batch: string[][] = [];
+  let failure: unknown = null;
+  parser.on('data', (rec: string[]) => batch.push(rec));
+  parser.on('error', (e) => {
+    failure = e;
+  });
+  const finished = new Promise<void>((resolve) => {
+    parser.on('end', resolve);
+    parser.on('close', resolve);
+  });
 
   async function* rows(): AsyncGenerator<RawRow> {
     let rowNo = 0;
-    try {
-      for await (const rec of parser as AsyncIterable<{ record: string[] }>) {
-        rowNo++;
-        yield { rowNo, cells: rec.record };
-      }
-    } catch (e) {
-      if (e instanceof ImportFileError) throw e;
-      const err = e as CsvError;
-      if (typeof err.code === 'string' && err.code.startsWith('CSV_')) {
-        throw new ImportFileError([
-          {
-            row: rowNo + 1,
-            column: null,
-            value: null,
-            message_zh: `第 ${rowNo + 1} 行起 CSV 格式错误（如引号未闭合）：${err.message}`,
-            message_en: `CSV format error from row ${rowNo + 1} (e.g. an unclosed quote): ${err.message}`,
-          },
-        ]);
-      }
-      throw e;
+    const drain = function* (): Generator<RawRow> {
+      const ready = batch.splice(0);
+      for (const cells of ready) yield { rowNo: ++rowNo, cells };
+    };
+    for await (const s of text()) {
+      if (failure === null) parser.write(s);
+      yield* drain();
+      if (failure !== null) throw csvFailure(failure, rowNo + 1);
     }
+    parser.end();
+    await finished;
+    yield* drain();
+    if (failure !== null) throw csvFailure(failure, rowNo + 1);
   }
 
   const close = async (): Promise<void> => {
-    source.destroy();
     parser.destroy();
     file.destroy();
   };
