@@ -27,11 +27,38 @@ export const PERMISSIONS = [
 ] as const;
 export type Permission = (typeof PERMISSIONS)[number];
 
-const READ: Permission[] = ['session', 'metrics:read', 'data:read', 'plans:read', 'collections:read', 'import:read'];
+const READ: Permission[] = [
+  'session',
+  'metrics:read',
+  'data:read',
+  'plans:read',
+  'collections:read',
+  'import:read',
+];
 
 export const ROLE_PERMISSIONS: Record<Role, readonly Permission[]> = {
-  admin: [...READ, 'pii:reveal', 'import:run', 'import:undo', 'plans:write', 'collections:write', 'followup:work', 'users:admin', 'audit:read', 'settings:write'],
-  city_staff: [...READ, 'pii:reveal', 'import:run', 'import:undo', 'plans:write', 'collections:write', 'followup:work', 'settings:write'],
+  admin: [
+    ...READ,
+    'pii:reveal',
+    'import:run',
+    'import:undo',
+    'plans:write',
+    'collections:write',
+    'followup:work',
+    'users:admin',
+    'audit:read',
+    'settings:write',
+  ],
+  city_staff: [
+    ...READ,
+    'pii:reveal',
+    'import:run',
+    'import:undo',
+    'plans:write',
+    'collections:write',
+    'followup:work',
+    'settings:write',
+  ],
   county_manager: [...READ, 'pii:reveal', 'followup:work'],
   auditor: [...READ, 'pii:reveal', 'audit:read'],
   support_centre: [...READ, 'import:run', 'import:undo'],
@@ -65,7 +92,8 @@ export function scopeFor(role: Role, auditorLevel: number | null, county: string
 export const can = (actor: Actor, p: Permission): boolean => p === 'public' || actor.permissions.has(p);
 
 export function assertCan(actor: Actor, p: Permission): void {
-  if (!can(actor, p)) throw new Forbidden('您的角色无此权限', 'Your role does not allow this', { permission: p });
+  if (!can(actor, p))
+    throw new Forbidden('您的角色无此权限', 'Your role does not allow this', { permission: p });
 }
 
 /**

@@ -72,7 +72,11 @@ export async function createTestApp(opts: TestAppOptions = {}): Promise<TestApp>
       await database.dispose();
     },
     async login(username, password = TEST_PASSWORD) {
-      const res = await app.inject({ method: 'POST', url: '/api/auth/login', payload: { username, password } });
+      const res = await app.inject({
+        method: 'POST',
+        url: '/api/auth/login',
+        payload: { username, password },
+      });
       if (res.statusCode !== 200) throw new Error(`login ${username} failed: ${res.statusCode} ${res.body}`);
       const set = res.cookies.find((c) => c.name === 'mo_session');
       if (!set) throw new Error('login set no mo_session cookie');

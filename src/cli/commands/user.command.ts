@@ -2,7 +2,13 @@ import type { Command } from 'commander';
 import crypto from 'node:crypto';
 import { cliActor, usageError, withDatabase, type CliContext } from '../context.js';
 import { systemActor } from '../../server/rbac.js';
-import { createUser, listUsers, resetPassword, RoleSchema, setDisabled } from '../../modules/users/users.service.js';
+import {
+  createUser,
+  listUsers,
+  resetPassword,
+  RoleSchema,
+  setDisabled,
+} from '../../modules/users/users.service.js';
 import type { PublicUser } from '../../modules/users/users.repository.js';
 
 /** A random password that satisfies the policy; printed once, to be changed at first sign-in. */
@@ -16,10 +22,12 @@ async function readStdin(): Promise<string> {
 
 /** --password P, --password-stdin, or a generated one (reported so the admin can hand it over). */
 async function passwordFrom(ctx: CliContext, opts: { password?: string; passwordStdin?: boolean }) {
-  if (opts.password !== undefined && opts.passwordStdin) throw usageError('use either --password or --password-stdin');
+  if (opts.password !== undefined && opts.passwordStdin)
+    throw usageError('use either --password or --password-stdin');
   if (opts.passwordStdin) {
     // inside a server (CLI hand-off) there is no terminal to read from
-    if (ctx.database) throw usageError('--password-stdin is not available while a server holds the database; use --password');
+    if (ctx.database)
+      throw usageError('--password-stdin is not available while a server holds the database; use --password');
     return { password: await readStdin(), generated: false };
   }
   if (opts.password !== undefined) return { password: opts.password, generated: false };

@@ -64,7 +64,10 @@ export type AuditRow = {
 };
 
 /** The audit trail, newest first, filtered and paged. */
-export async function listAudit(db: Kysely<DB>, f: AuditFilter): Promise<{ total: number; rows: AuditRow[] }> {
+export async function listAudit(
+  db: Kysely<DB>,
+  f: AuditFilter,
+): Promise<{ total: number; rows: AuditRow[] }> {
   let q = db.selectFrom('audit_log');
   if (f.actor) q = q.where('actor', '=', f.actor);
   if (f.action) q = q.where('action', '=', f.action);

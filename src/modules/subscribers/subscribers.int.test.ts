@@ -10,18 +10,64 @@ let leader: TestLogin;
 /** A small hand-made history: S1 and S3 in C01 (same account), S2 in C02. */
 async function seed(t: TestApp) {
   const db = t.database.db;
-  await db.insertInto('products').values({ product_code: 'P1', product_name: '宽带', needs_terminal: true, needs_deposit: true }).execute();
+  await db
+    .insertInto('products')
+    .values({ product_code: 'P1', product_name: '宽带', needs_terminal: true, needs_deposit: true })
+    .execute();
   await db
     .insertInto('packages')
-    .values({ package_code: 'K1', package_name: '宽带100M', product_code: 'P1', monthly_fee: 5000, billing: 'monthly', term_months: 12 })
+    .values({
+      package_code: 'K1',
+      package_name: '宽带100M',
+      product_code: 'P1',
+      monthly_fee: 5000,
+      billing: 'monthly',
+      term_months: 12,
+    })
     .execute();
-  const sub = { outlet_code: null, product_code: 'P1', package_code: 'K1', status: 'normal' as const, disconnect_date: null };
+  const sub = {
+    outlet_code: null,
+    product_code: 'P1',
+    package_code: 'K1',
+    status: 'normal' as const,
+    disconnect_date: null,
+  };
   await db
     .insertInto('subscribers')
     .values([
-      { ...sub, subscriber_id: 'S1', account_id: 'A1', customer_name: '张三明', id_number: '110101199001011234', phone: '13812345678', county_code: 'C01', install_date: '2025-12-01', terminal_sn: 'SN1' },
-      { ...sub, subscriber_id: 'S2', account_id: 'A2', customer_name: '张三', id_number: null, phone: '13900000000', county_code: 'C02', install_date: '2025-12-01', terminal_sn: null },
-      { ...sub, subscriber_id: 'S3', account_id: 'A1', customer_name: '欧阳娜娜', id_number: null, phone: null, county_code: 'C01', install_date: '2026-01-01', terminal_sn: null },
+      {
+        ...sub,
+        subscriber_id: 'S1',
+        account_id: 'A1',
+        customer_name: '张三明',
+        id_number: '110101199001011234',
+        phone: '13812345678',
+        county_code: 'C01',
+        install_date: '2025-12-01',
+        terminal_sn: 'SN1',
+      },
+      {
+        ...sub,
+        subscriber_id: 'S2',
+        account_id: 'A2',
+        customer_name: '张三',
+        id_number: null,
+        phone: '13900000000',
+        county_code: 'C02',
+        install_date: '2025-12-01',
+        terminal_sn: null,
+      },
+      {
+        ...sub,
+        subscriber_id: 'S3',
+        account_id: 'A1',
+        customer_name: '欧阳娜娜',
+        id_number: null,
+        phone: null,
+        county_code: 'C01',
+        install_date: '2026-01-01',
+        terminal_sn: null,
+      },
     ])
     .execute();
   await db
@@ -35,41 +81,136 @@ async function seed(t: TestApp) {
   await db
     .insertInto('adjustments')
     .values([
-      { adjustment_id: 'J1', subscriber_id: 'S1', bill_month: '2026-02-01', adjusted_at: '2026-02-10 09:00:00+08', amount: -1000, reason: '减免', approver_id: 'x' },
-      { adjustment_id: 'J2', subscriber_id: 'S1', bill_month: '2026-03-01', adjusted_at: '2026-06-10 09:00:00+08', amount: -2000, reason: '减免', approver_id: 'x' },
+      {
+        adjustment_id: 'J1',
+        subscriber_id: 'S1',
+        bill_month: '2026-02-01',
+        adjusted_at: '2026-02-10 09:00:00+08',
+        amount: -1000,
+        reason: '减免',
+        approver_id: 'x',
+      },
+      {
+        adjustment_id: 'J2',
+        subscriber_id: 'S1',
+        bill_month: '2026-03-01',
+        adjusted_at: '2026-06-10 09:00:00+08',
+        amount: -2000,
+        reason: '减免',
+        approver_id: 'x',
+      },
     ])
     .execute();
   await db
     .insertInto('payments')
     .values([
-      { payment_id: 'Y1', subscriber_id: 'S1', bill_month: '2026-01-01', paid_at: '2026-02-05 10:00:00+08', amount: 5000, channel: 'cash' },
-      { payment_id: 'Y2', subscriber_id: 'S1', bill_month: '2026-02-01', paid_at: '2026-03-01 10:00:00+08', amount: 1000, channel: 'online' },
-      { payment_id: 'Y3', subscriber_id: 'S1', bill_month: '2026-03-01', paid_at: '2026-06-01 10:00:00+08', amount: 3000, channel: 'bank' },
+      {
+        payment_id: 'Y1',
+        subscriber_id: 'S1',
+        bill_month: '2026-01-01',
+        paid_at: '2026-02-05 10:00:00+08',
+        amount: 5000,
+        channel: 'cash',
+      },
+      {
+        payment_id: 'Y2',
+        subscriber_id: 'S1',
+        bill_month: '2026-02-01',
+        paid_at: '2026-03-01 10:00:00+08',
+        amount: 1000,
+        channel: 'online',
+      },
+      {
+        payment_id: 'Y3',
+        subscriber_id: 'S1',
+        bill_month: '2026-03-01',
+        paid_at: '2026-06-01 10:00:00+08',
+        amount: 3000,
+        channel: 'bank',
+      },
     ])
     .execute();
   await db
     .insertInto('orders')
     .values([
-      { order_id: 'O1', subscriber_id: 'S1', order_type: 'new_install', order_date: '2025-12-01 10:00:00+08' },
-      { order_id: 'O2', subscriber_id: 'S1', order_type: 'single_stop', order_date: '2026-04-01 10:00:00+08', reason: '欠费' },
+      {
+        order_id: 'O1',
+        subscriber_id: 'S1',
+        order_type: 'new_install',
+        order_date: '2025-12-01 10:00:00+08',
+      },
+      {
+        order_id: 'O2',
+        subscriber_id: 'S1',
+        order_type: 'single_stop',
+        order_date: '2026-04-01 10:00:00+08',
+        reason: '欠费',
+      },
       { order_id: 'O3', subscriber_id: 'S1', order_type: 'resume', order_date: '2026-04-10 10:00:00+08' },
     ])
     .execute();
-  await db.insertInto('contracts').values({ contract_id: 'K-1', subscriber_id: 'S1', package_code: 'K1', start_date: '2026-01-01', end_date: '2026-12-31' }).execute();
+  await db
+    .insertInto('contracts')
+    .values({
+      contract_id: 'K-1',
+      subscriber_id: 'S1',
+      package_code: 'K1',
+      start_date: '2026-01-01',
+      end_date: '2026-12-31',
+    })
+    .execute();
   await db
     .insertInto('deposits')
     .values([
-      { deposit_id: 'D1', subscriber_id: 'S1', occurred_at: '2025-12-01 10:00:00+08', kind: 'collect', amount: 20000, terminal_sn: 'SN1' },
-      { deposit_id: 'D2', subscriber_id: 'S1', occurred_at: '2026-01-01 10:00:00+08', kind: 'refund', amount: 5000, terminal_sn: 'SN1' },
+      {
+        deposit_id: 'D1',
+        subscriber_id: 'S1',
+        occurred_at: '2025-12-01 10:00:00+08',
+        kind: 'collect',
+        amount: 20000,
+        terminal_sn: 'SN1',
+      },
+      {
+        deposit_id: 'D2',
+        subscriber_id: 'S1',
+        occurred_at: '2026-01-01 10:00:00+08',
+        kind: 'refund',
+        amount: 5000,
+        terminal_sn: 'SN1',
+      },
     ])
     .execute();
-  await db.insertInto('warehouses').values({ warehouse_code: 'W1', warehouse_name: '一号库', county_code: 'C01' }).execute();
-  await db.insertInto('items').values({ item_code: 'I1', item_name: '光猫', unit: '台', serialized: true, product_code: 'P1' }).execute();
+  await db
+    .insertInto('warehouses')
+    .values({ warehouse_code: 'W1', warehouse_name: '一号库', county_code: 'C01' })
+    .execute();
+  await db
+    .insertInto('items')
+    .values({ item_code: 'I1', item_name: '光猫', unit: '台', serialized: true, product_code: 'P1' })
+    .execute();
   await db
     .insertInto('stock_moves')
     .values([
-      { move_id: 'M1', moved_at: '2025-11-20 10:00:00+08', warehouse_code: 'W1', item_code: 'I1', move_type: 'purchase_in', quantity: 1, terminal_sn: 'SN1', subscriber_id: null },
-      { move_id: 'M2', moved_at: '2025-12-01 10:00:00+08', warehouse_code: 'W1', item_code: 'I1', move_type: 'install_out', quantity: 1, terminal_sn: 'SN1', subscriber_id: 'S1' },
+      {
+        move_id: 'M1',
+        moved_at: '2025-11-20 10:00:00+08',
+        warehouse_code: 'W1',
+        item_code: 'I1',
+        move_type: 'purchase_in',
+        quantity: 1,
+        terminal_sn: 'SN1',
+        subscriber_id: null,
+      },
+      {
+        move_id: 'M2',
+        moved_at: '2025-12-01 10:00:00+08',
+        warehouse_code: 'W1',
+        item_code: 'I1',
+        move_type: 'install_out',
+        quantity: 1,
+        terminal_sn: 'SN1',
+        subscriber_id: 'S1',
+      },
     ])
     .execute();
 }
@@ -99,7 +240,10 @@ describe('subscriber search', () => {
       phone: '138****5678',
       county: 'C01',
     });
-    expect(ids((await get(city, '/api/subscribers?q=' + encodeURIComponent('张'))).json())).toEqual(['S1', 'S2']);
+    expect(ids((await get(city, '/api/subscribers?q=' + encodeURIComponent('张'))).json())).toEqual([
+      'S1',
+      'S2',
+    ]);
   });
 
   it('finds by exact account, phone and id', async () => {
@@ -122,7 +266,12 @@ describe('subscriber page', () => {
     const res = await get(c01, '/api/subscribers/S1?at=2026-05-31');
     expect(res.statusCode).toBe(200);
     const b = res.json();
-    expect(b.subscriber).toMatchObject({ subscriberId: 'S1', customerName: '张*明', packageName: '宽带100M', monthlyFee: 5000 });
+    expect(b.subscriber).toMatchObject({
+      subscriberId: 'S1',
+      customerName: '张*明',
+      packageName: '宽带100M',
+      monthlyFee: 5000,
+    });
     expect(b.bills).toEqual([
       { billMonth: '2026-03', amount: 5000 },
       { billMonth: '2026-02', amount: 5000 },
@@ -134,15 +283,41 @@ describe('subscriber page', () => {
       totalOwed: 8000,
       longTermOwed: 0,
       months: [
-        { billMonth: '2026-03', due: 5000, paid: 0, collected: 0, owed: 5000, monthsOverdue: 2, longTerm: false },
-        { billMonth: '2026-02', due: 4000, paid: 1000, collected: 1000, owed: 3000, monthsOverdue: 3, longTerm: false },
-        { billMonth: '2026-01', due: 5000, paid: 5000, collected: 5000, owed: 0, monthsOverdue: 4, longTerm: false },
+        {
+          billMonth: '2026-03',
+          due: 5000,
+          paid: 0,
+          collected: 0,
+          owed: 5000,
+          monthsOverdue: 2,
+          longTerm: false,
+        },
+        {
+          billMonth: '2026-02',
+          due: 4000,
+          paid: 1000,
+          collected: 1000,
+          owed: 3000,
+          monthsOverdue: 3,
+          longTerm: false,
+        },
+        {
+          billMonth: '2026-01',
+          due: 5000,
+          paid: 5000,
+          collected: 5000,
+          owed: 0,
+          monthsOverdue: 4,
+          longTerm: false,
+        },
       ],
     });
     expect(b.payments.map((p: { payment_id: string }) => p.payment_id)).toEqual(['Y3', 'Y2', 'Y1']);
     expect(b.orders.map((o: { order_id: string }) => o.order_id)).toEqual(['O3', 'O2', 'O1']);
     expect(b.stopHistory.map((o: { order_id: string }) => o.order_id)).toEqual(['O3', 'O2']);
-    expect(b.contracts).toEqual([{ contract_id: 'K-1', package_code: 'K1', start_date: '2026-01-01', end_date: '2026-12-31' }]);
+    expect(b.contracts).toEqual([
+      { contract_id: 'K-1', package_code: 'K1', start_date: '2026-01-01', end_date: '2026-12-31' },
+    ]);
     expect(b.stockMoves.map((m: { move_id: string }) => m.move_id)).toEqual(['M2', 'M1']);
     expect(b.deposits.balance).toBe(15000);
   });
@@ -160,7 +335,10 @@ describe('subscriber page', () => {
   });
 
   it('includes sections registered by other modules', async () => {
-    registerSubscriberSection({ key: 'followUps', load: async (_db, _actor, s) => [{ id: 1, subscriber: s.subscriberId }] });
+    registerSubscriberSection({
+      key: 'followUps',
+      load: async (_db, _actor, s) => [{ id: 1, subscriber: s.subscriberId }],
+    });
     const b = (await get(c01, '/api/subscribers/S3')).json();
     expect(b.sections).toEqual({ followUps: [{ id: 1, subscriber: 'S3' }] });
   });
@@ -173,7 +351,12 @@ describe('reveal', () => {
   it('returns the unmasked data and records the reveal', async () => {
     const res = await reveal(c01, 'S1');
     expect(res.statusCode).toBe(200);
-    expect(res.json()).toEqual({ subscriberId: 'S1', customerName: '张三明', idNumber: '110101199001011234', phone: '13812345678' });
+    expect(res.json()).toEqual({
+      subscriberId: 'S1',
+      customerName: '张三明',
+      idNumber: '110101199001011234',
+      phone: '13812345678',
+    });
     const audit = await t.database.db
       .selectFrom('audit_log')
       .select(['actor', 'entity', 'entity_id', 'county_code'])
@@ -185,7 +368,11 @@ describe('reveal', () => {
   it('is refused to the read-only leader and across counties, with nothing recorded', async () => {
     expect((await reveal(leader, 'S1')).statusCode).toBe(403);
     expect((await reveal(c01, 'S2')).statusCode).toBe(403);
-    const n = await t.database.db.selectFrom('audit_log').select('audit_id').where('action', '=', 'reveal').execute();
+    const n = await t.database.db
+      .selectFrom('audit_log')
+      .select('audit_id')
+      .where('action', '=', 'reveal')
+      .execute();
     expect(n).toHaveLength(1);
   });
 });

@@ -109,19 +109,21 @@ const STOP_TYPES = new Set(['single_stop', 'dual_stop', 'resume', 'disconnect'])
 export async function getSubscriberDetail(db: Kysely<DB>, actor: Actor, id: string, today: string) {
   assertCan(actor, 'data:read');
   const row = await loadInScope(db, actor, id);
-  const [bills, payments, adjustments, refunds, arrears, orders, contracts, stockMoves, deposits] = await Promise.all([
-    billRows(db, id, BILL_MONTHS),
-    paymentRows(db, id, PAYMENT_LIMIT),
-    adjustmentRows(db, id),
-    refundRows(db, id),
-    arrearsRows(db, id, today),
-    orderRows(db, id),
-    contractRows(db, id),
-    stockMoveRows(db, id, row.terminal_sn),
-    depositRows(db, id),
-  ]);
+  const [bills, payments, adjustments, refunds, arrears, orders, contracts, stockMoves, deposits] =
+    await Promise.all([
+      billRows(db, id, BILL_MONTHS),
+      paymentRows(db, id, PAYMENT_LIMIT),
+      adjustmentRows(db, id),
+      refundRows(db, id),
+      arrearsRows(db, id, today),
+      orderRows(db, id),
+      contractRows(db, id),
+      stockMoveRows(db, id, row.terminal_sn),
+      depositRows(db, id),
+    ]);
   const extra: Record<string, unknown> = {};
-  for (const s of sections) extra[s.key] = await s.load(db, actor, { subscriberId: id, county: row.county_code });
+  for (const s of sections)
+    extra[s.key] = await s.load(db, actor, { subscriberId: id, county: row.county_code });
   const depositBalance = deposits.reduce((s, d) => s + (d.kind === 'collect' ? d.amount : -d.amount), 0);
   return {
     subscriber: maskedMaster(row),

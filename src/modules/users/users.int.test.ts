@@ -65,10 +65,15 @@ describe('users API', () => {
   });
 
   it('accepts 14+ characters of anything, and a level-2 auditor without a county', async () => {
-    expect((await post('/api/users', { username: 'y1', role: 'leader', password: 'aaaaaaaaaaaaaa' })).statusCode).toBe(
-      201,
-    );
-    const r = await post('/api/users', { username: 'aud2', role: 'auditor', auditorLevel: 2, password: 'abcdefgh12' });
+    expect(
+      (await post('/api/users', { username: 'y1', role: 'leader', password: 'aaaaaaaaaaaaaa' })).statusCode,
+    ).toBe(201);
+    const r = await post('/api/users', {
+      username: 'aud2',
+      role: 'auditor',
+      auditorLevel: 2,
+      password: 'abcdefgh12',
+    });
     expect(r.json().user).toMatchObject({ role: 'auditor', auditorLevel: 2, county: null });
   });
 
@@ -104,17 +109,30 @@ describe('users API', () => {
   it('reset-password sets must-change and ends the user’s sessions', async () => {
     await t.createUser({ username: 'zed', role: 'leader' });
     const zed = await t.login('zed');
-    const id = (await t.database.db.selectFrom('users').select('user_id').where('username', '=', 'zed').executeTakeFirstOrThrow())
-      .user_id;
+    const id = (
+      await t.database.db
+        .selectFrom('users')
+        .select('user_id')
+        .where('username', '=', 'zed')
+        .executeTakeFirstOrThrow()
+    ).user_id;
     const res = await post(`/api/users/${id}/reset-password`, { password: 'another-pass-42' });
     expect(res.statusCode).toBe(200);
     expect(res.json().user.mustChangePassword).toBe(true);
-    expect((await t.app.inject({ method: 'GET', url: '/api/auth/me', headers: { cookie: zed.cookie } })).statusCode).toBe(401);
+    expect(
+      (await t.app.inject({ method: 'GET', url: '/api/auth/me', headers: { cookie: zed.cookie } }))
+        .statusCode,
+    ).toBe(401);
   });
 
   it('refuses disabling oneself', async () => {
-    const me = (await t.database.db.selectFrom('users').select('user_id').where('username', '=', 'root').executeTakeFirstOrThrow())
-      .user_id;
+    const me = (
+      await t.database.db
+        .selectFrom('users')
+        .select('user_id')
+        .where('username', '=', 'root')
+        .executeTakeFirstOrThrow()
+    ).user_id;
     expect((await post(`/api/users/${me}/disable`)).statusCode).toBe(422);
   });
 });
@@ -122,14 +140,32 @@ describe('users API', () => {
 describe('ensureDemoUsers', () => {
   it('creates one user per role and county managers for existing counties, idempotently', async () => {
     const first = await ensureDemoUsers(t.database.db);
-    expect(first.map((u) => u.username)).toEqual(['admin', 'city', 'leader', 'support', 'audit1', 'audit2', 'audit3', 'c01', 'c02']);
-    expect(first.find((u) => u.username === 'audit1')).toEqual({ username: 'audit1', role: 'auditor', county: 'C01' });
+    expect(first.map((u) => u.username)).toEqual([
+      'admin',
+      'city',
+      'leader',
+      'support',
+      'audit1',
+      'audit2',
+      'audit3',
+      'c01',
+      'c02',
+    ]);
+    expect(first.find((u) => u.username === 'audit1')).toEqual({
+      username: 'audit1',
+      role: 'auditor',
+      county: 'C01',
+    });
     const again = await ensureDemoUsers(t.database.db);
     expect(again).toEqual(first);
     const n = await t.database.db
       .selectFrom('users')
       .select((eb) => eb.fn.countAll<number>().as('n'))
-      .where('username', 'in', first.map((u) => u.username))
+      .where(
+        'username',
+        'in',
+        first.map((u) => u.username),
+      )
       .executeTakeFirstOrThrow();
     expect(Number(n.n)).toBe(9);
     const demoApp = await t.login('c02', 'marketops-demo');
@@ -151,11 +187,31 @@ describe('marketops user (CLI)', () => {
   };
 
   it('adds, lists, resets, disables a user; usage errors exit 2, rule errors 1', async () => {
-    const add = await cli(['user', 'add', 'cli1', '--role', 'auditor', '--level', '1', '--county', 'C02', '--name', '稽核甲', '--password', 'cli-pass-123', '--as', 'ops']);
+    const add = await cli([
+      'user',
+      'add',
+      'cli1',
+      '--role',
+      'auditor',
+      '--level',
+      '1',
+      '--county',
+      'C02',
+      '--name',
+      '稽核甲',
+      '--password',
+      'cli-pass-123',
+      '--as',
+      'ops',
+    ]);
     expect(add).toMatchObject({ code: 0, out: 'created user cli1 (auditor, C02)\n' });
     const list = await cli(['user', 'list', '--json']);
     expect(list.code).toBe(0);
-    const users = JSON.parse(list.out) as { username: string; county: string | null; auditorLevel: number | null }[];
+    const users = JSON.parse(list.out) as {
+      username: string;
+      county: string | null;
+      auditorLevel: number | null;
+    }[];
     expect(users.find((u) => u.username === 'cli1')).toMatchObject({ county: 'C02', auditorLevel: 1 });
 
     const reset = await cli(['user', 'reset', 'cli1']);

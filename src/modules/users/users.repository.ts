@@ -69,7 +69,13 @@ export const insertUser = (db: Db, row: NewUserRow) =>
 export type UserPatch = Partial<
   Pick<
     UserRow,
-    'display_name' | 'role' | 'auditor_level' | 'county_code' | 'disabled' | 'must_change_password' | 'password_hash'
+    | 'display_name'
+    | 'role'
+    | 'auditor_level'
+    | 'county_code'
+    | 'disabled'
+    | 'must_change_password'
+    | 'password_hash'
   >
 >;
 
@@ -82,8 +88,11 @@ export const updateUserRow = (db: Db, id: number, patch: UserPatch) =>
     .executeTakeFirstOrThrow();
 
 export const countyExists = async (db: Db, county: string): Promise<boolean> =>
-  (await db.selectFrom('counties').select('county_code').where('county_code', '=', county).executeTakeFirst()) !==
-  undefined;
+  (await db
+    .selectFrom('counties')
+    .select('county_code')
+    .where('county_code', '=', county)
+    .executeTakeFirst()) !== undefined;
 
 export const deleteUserSessions = async (db: Db, userId: number, exceptHash?: string): Promise<number> => {
   let q = db.deleteFrom('sessions').where('user_id', '=', userId);

@@ -3,7 +3,14 @@ import { z } from 'zod';
 import type { ZodTypeProvider } from 'fastify-type-provider-zod';
 import type { AppDeps } from '../../server/app.js';
 import { requireActor as actorOf } from '../../server/rbac.js';
-import { createUser, listUsers, resetPassword, RoleSchema, setDisabled, updateUser } from './users.service.js';
+import {
+  createUser,
+  listUsers,
+  resetPassword,
+  RoleSchema,
+  setDisabled,
+  updateUser,
+} from './users.service.js';
 
 const IdParams = z.object({ id: z.coerce.number().int().positive() });
 const county = z.string().trim().min(1).max(20).nullable().optional();
@@ -61,7 +68,9 @@ export const usersRoutes =
     app.post(
       '/api/users/:id/reset-password',
       { config, schema: { params: IdParams, body: z.object({ password: z.string().min(1).max(1000) }) } },
-      async (req) => ({ user: await resetPassword(db, actorOf(req.actor), req.params.id, req.body.password) }),
+      async (req) => ({
+        user: await resetPassword(db, actorOf(req.actor), req.params.id, req.body.password),
+      }),
     );
 
     app.post('/api/users/:id/disable', { config, schema: { params: IdParams } }, async (req) => ({

@@ -19,7 +19,14 @@ import {
   type UserPatch,
 } from './users.repository.js';
 
-export const ROLES = ['admin', 'city_staff', 'county_manager', 'auditor', 'support_centre', 'leader'] as const;
+export const ROLES = [
+  'admin',
+  'city_staff',
+  'county_manager',
+  'auditor',
+  'support_centre',
+  'leader',
+] as const;
 export const RoleSchema = z.enum(ROLES);
 
 export type CreateUserInput = {
@@ -64,9 +71,13 @@ async function checkRoleFields(
   }
   const countyBound = role === 'county_manager' || (role === 'auditor' && auditorLevel === 1);
   if (countyBound && county === null) {
-    throw new ValidationError('县区经理和一级稽核须指定县区', 'County managers and level-1 auditors need a county', {
-      field: 'county',
-    });
+    throw new ValidationError(
+      '县区经理和一级稽核须指定县区',
+      'County managers and level-1 auditors need a county',
+      {
+        field: 'county',
+      },
+    );
   }
   if (!countyBound && county !== null) {
     throw new ValidationError(
@@ -76,7 +87,9 @@ async function checkRoleFields(
     );
   }
   if (county !== null && !(await countyExists(db, county))) {
-    throw new ValidationError(`县区「${county}」不存在`, `County "${county}" does not exist`, { field: 'county' });
+    throw new ValidationError(`县区「${county}」不存在`, `County "${county}" does not exist`, {
+      field: 'county',
+    });
   }
 }
 
@@ -117,9 +130,18 @@ export async function createUser(db: Kysely<DB>, actor: Actor, input: CreateUser
       county_code: county,
       must_change_password: input.mustChangePassword ?? true,
     });
-    if (!row) throw new Conflict(`用户名「${username}」已存在`, `Username "${username}" already exists`, { username });
+    if (!row)
+      throw new Conflict(`用户名「${username}」已存在`, `Username "${username}" already exists`, {
+        username,
+      });
     const user = toPublicUser(row);
-    await recordAudit(trx, { actor: actor.username, action: 'create', entity: 'user', entityId: username, after: user });
+    await recordAudit(trx, {
+      actor: actor.username,
+      action: 'create',
+      entity: 'user',
+      entityId: username,
+      after: user,
+    });
     return user;
   });
 }
@@ -143,7 +165,8 @@ export async function updateUser(
       : role === current.role || role === 'county_manager' || role === 'auditor'
         ? current.county_code
         : null;
-  const level = input.auditorLevel !== undefined ? input.auditorLevel : role === 'auditor' ? current.auditor_level : null;
+  const level =
+    input.auditorLevel !== undefined ? input.auditorLevel : role === 'auditor' ? current.auditor_level : null;
   await checkRoleFields(db, role, county, level);
   if (input.disabled === true && current.username === actor.username) {
     throw new ValidationError('不能停用自己的账号', 'You cannot disable your own account');
@@ -173,7 +196,12 @@ export const setDisabled = (db: Kysely<DB>, actor: Actor, ref: UserRef, disabled
   updateUser(db, actor, ref, { disabled });
 
 /** An administrator sets a new password; the user must change it at next sign-in; their sessions end. */
-export async function resetPassword(db: Kysely<DB>, actor: Actor, ref: UserRef, password: string): Promise<PublicUser> {
+export async function resetPassword(
+  db: Kysely<DB>,
+  actor: Actor,
+  ref: UserRef,
+  password: string,
+): Promise<PublicUser> {
   assertCan(actor, 'users:admin');
   const id = await resolve(db, ref);
   const current = await findUserById(db, id);
@@ -216,7 +244,13 @@ export async function ensureDemoUsers(db: Kysely<DB>): Promise<DemoUser[]> {
   ];
   for (let i = 1; i <= 10; i++) {
     const code = `C${String(i).padStart(2, '0')}`;
-    wanted.push({ username: `c${String(i).padStart(2, '0')}`, role: 'county_manager', county: code, level: null, name: `${code} 县区经理` });
+    wanted.push({
+      username: `c${String(i).padStart(2, '0')}`,
+      role: 'county_manager',
+      county: code,
+      level: null,
+      name: `${code} 县区经理`,
+    });
   }
   const usable = wanted.filter((u) => u.county === null || counties.has(u.county));
   const passwordHash = await hashPassword(DEMO_PASSWORD);
@@ -235,7 +269,12 @@ export async function ensureDemoUsers(db: Kysely<DB>): Promise<DemoUser[]> {
       if (row) created.push(u.username);
     }
     if (created.length > 0) {
-      await recordAudit(trx, { actor: 'system', action: 'create', entity: 'user', detail: { demoUsers: created } });
+      await recordAudit(trx, {
+        actor: 'system',
+        action: 'create',
+        entity: 'user',
+        detail: { demoUsers: created },
+      });
     }
   });
   return usable.map(({ username, role, county }) => ({ username, role, county }));

@@ -55,14 +55,19 @@ export const authHook = (deps: AppDeps) => async (req: FastifyRequest, _reply: F
   if (session && STATE_CHANGING.has(req.method) && !CSRF_EXEMPT.has(route)) {
     const sent = req.headers['x-csrf-token'];
     if (typeof sent !== 'string' || !safeEqual(sent, session.csrfToken)) {
-      throw new Forbidden('请求缺少有效的 CSRF 令牌，请刷新页面后重试', 'Missing or invalid CSRF token; reload the page and retry', {
-        reason: 'csrf',
-      });
+      throw new Forbidden(
+        '请求缺少有效的 CSRF 令牌，请刷新页面后重试',
+        'Missing or invalid CSRF token; reload the page and retry',
+        {
+          reason: 'csrf',
+        },
+      );
     }
   }
   if (permission === 'public') return;
   if (!req.actor) {
-    if (presented) throw new Unauthorized('登录已过期，请重新登录', 'Your session has expired; please sign in again');
+    if (presented)
+      throw new Unauthorized('登录已过期，请重新登录', 'Your session has expired; please sign in again');
     throw new Unauthorized();
   }
   if (session?.mustChangePassword && !deps.config.demo && !PASSWORD_CHANGE_ALLOWED.has(route)) {

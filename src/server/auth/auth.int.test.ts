@@ -80,7 +80,8 @@ describe('sign-in', () => {
 
 describe('sign-in rate limit', () => {
   it('blocks the 11th failure for one username+address, not the same user from another address', async () => {
-    for (let i = 0; i < 10; i++) expect((await loginReq('alice', 'nope-nope-1', '10.1.1.1')).statusCode).toBe(401);
+    for (let i = 0; i < 10; i++)
+      expect((await loginReq('alice', 'nope-nope-1', '10.1.1.1')).statusCode).toBe(401);
     const blocked = await loginReq('alice', TEST_PASSWORD, '10.1.1.1');
     expect(blocked.statusCode).toBe(429);
     expect(blocked.json()).toMatchObject({ error: 'rate_limited' });
@@ -90,14 +91,19 @@ describe('sign-in rate limit', () => {
 
   it('lets 17 different users sign in from one address', async () => {
     for (let i = 1; i <= 17; i++) await t.createUser({ username: `u${i}`, role: 'leader' });
-    for (let i = 1; i <= 17; i++) expect((await loginReq(`u${i}`, TEST_PASSWORD, '10.2.2.2')).statusCode).toBe(200);
+    for (let i = 1; i <= 17; i++)
+      expect((await loginReq(`u${i}`, TEST_PASSWORD, '10.2.2.2')).statusCode).toBe(200);
   });
 });
 
 describe('CSRF', () => {
   it('refuses a state-changing request without or with a wrong token, accepts the right one', async () => {
     const s = await t.login('bob');
-    const missing = await t.app.inject({ method: 'POST', url: '/api/auth/logout', headers: { cookie: s.cookie } });
+    const missing = await t.app.inject({
+      method: 'POST',
+      url: '/api/auth/logout',
+      headers: { cookie: s.cookie },
+    });
     expect(missing.statusCode).toBe(403);
     expect(missing.json()).toMatchObject({ error: 'forbidden', details: { reason: 'csrf' } });
     expect(missing.json().message_zh).toContain('CSRF');
@@ -152,20 +158,24 @@ describe('sessions', () => {
     const res = await t.app.inject({ method: 'POST', url: '/api/auth/logout-all', headers: a.headers() });
     expect(res.statusCode).toBe(200);
     for (const s of [a, b]) {
-      expect((await t.app.inject({ method: 'GET', url: '/api/auth/me', headers: { cookie: s.cookie } })).statusCode).toBe(
-        401,
-      );
+      expect(
+        (await t.app.inject({ method: 'GET', url: '/api/auth/me', headers: { cookie: s.cookie } }))
+          .statusCode,
+      ).toBe(401);
     }
-    expect((await t.app.inject({ method: 'GET', url: '/api/auth/me', headers: { cookie: other.cookie } })).statusCode).toBe(
-      200,
-    );
+    expect(
+      (await t.app.inject({ method: 'GET', url: '/api/auth/me', headers: { cookie: other.cookie } }))
+        .statusCode,
+    ).toBe(200);
   });
 
   it('a user disabled while signed in is refused at once', async () => {
     await t.createUser({ username: 'eve', role: 'city_staff' });
     const s = await t.login('eve');
     await t.database.db.updateTable('users').set({ disabled: true }).where('username', '=', 'eve').execute();
-    expect((await t.app.inject({ method: 'GET', url: '/api/auth/me', headers: { cookie: s.cookie } })).statusCode).toBe(401);
+    expect(
+      (await t.app.inject({ method: 'GET', url: '/api/auth/me', headers: { cookie: s.cookie } })).statusCode,
+    ).toBe(401);
   });
 
   it('answers 401 without a session and 403 for a role without the permission', async () => {
@@ -183,7 +193,9 @@ describe('forced password change (not demo mode)', () => {
     const blocked = await t.app.inject({ method: 'GET', url: '/api/subscribers', headers: s.headers() });
     expect(blocked.statusCode).toBe(403);
     expect(blocked.json()).toMatchObject({ error: 'password_change_required' });
-    expect((await t.app.inject({ method: 'GET', url: '/api/auth/me', headers: s.headers() })).statusCode).toBe(200);
+    expect(
+      (await t.app.inject({ method: 'GET', url: '/api/auth/me', headers: s.headers() })).statusCode,
+    ).toBe(200);
 
     const weak = await t.app.inject({
       method: 'POST',
@@ -207,7 +219,9 @@ describe('forced password change (not demo mode)', () => {
     });
     expect(changed.statusCode).toBe(200);
     expect(changed.json().user.mustChangePassword).toBe(false);
-    expect((await t.app.inject({ method: 'GET', url: '/api/subscribers', headers: s.headers() })).statusCode).toBe(200);
+    expect(
+      (await t.app.inject({ method: 'GET', url: '/api/subscribers', headers: s.headers() })).statusCode,
+    ).toBe(200);
     expect((await loginReq('fresh', 'brand-new-pass-7', '10.3.3.3')).statusCode).toBe(200);
   });
 });
@@ -216,7 +230,12 @@ describe('demo mode', () => {
   it('does not force the change of the demo password', async () => {
     const demo = await createTestApp({ counties: true, config: { demo: true } });
     try {
-      await demo.createUser({ username: 'city', role: 'city_staff', password: 'marketops-demo', mustChangePassword: true });
+      await demo.createUser({
+        username: 'city',
+        role: 'city_staff',
+        password: 'marketops-demo',
+        mustChangePassword: true,
+      });
       const s = await demo.login('city', 'marketops-demo');
       const res = await demo.app.inject({ method: 'GET', url: '/api/subscribers', headers: s.headers() });
       expect(res.statusCode).toBe(200);

@@ -20,7 +20,9 @@ export const authRoutes =
       '/api/auth/login',
       {
         config: { permission: 'public' },
-        schema: { body: z.object({ username: z.string().min(1).max(100), password: z.string().min(1).max(1000) }) },
+        schema: {
+          body: z.object({ username: z.string().min(1).max(100), password: z.string().min(1).max(1000) }),
+        },
       },
       async (req, reply) => {
         const r = await login(db, limiter, deps.config, {
@@ -42,7 +44,12 @@ export const authRoutes =
       const s = requestSession(req);
       if (s) {
         await deleteSession(db, s.sessionHash);
-        await recordAudit(db, { actor: req.actor?.username ?? 'unknown', action: 'logout', entity: 'session', ip: req.ip });
+        await recordAudit(db, {
+          actor: req.actor?.username ?? 'unknown',
+          action: 'logout',
+          entity: 'session',
+          ip: req.ip,
+        });
       }
       clearSessionCookie(req, reply);
       return { ok: true };
@@ -69,7 +76,12 @@ export const authRoutes =
       '/api/auth/password',
       {
         config: { permission: 'session' },
-        schema: { body: z.object({ oldPassword: z.string().min(1).max(1000), newPassword: z.string().min(1).max(1000) }) },
+        schema: {
+          body: z.object({
+            oldPassword: z.string().min(1).max(1000),
+            newPassword: z.string().min(1).max(1000),
+          }),
+        },
       },
       async (req) =>
         changeOwnPassword(db, requestSession(req), {

@@ -2,7 +2,12 @@ import type { Kysely } from 'kysely';
 import type { DB, Role } from '../../db/schema.js';
 import { BadRequest, Unauthorized, ValidationError } from '../../core/errors.js';
 import { recordAudit } from '../../modules/audit/audit.repository.js';
-import { deleteUserSessions, findUserById, findUserByUsername, updateUserRow } from '../../modules/users/users.repository.js';
+import {
+  deleteUserSessions,
+  findUserById,
+  findUserByUsername,
+  updateUserRow,
+} from '../../modules/users/users.repository.js';
 import { ROLE_PERMISSIONS, type Permission } from '../rbac.js';
 import { assertPasswordPolicy, hashPassword, verifyPassword } from './password.js';
 import { createSession, type SessionInfo } from './sessions.js';
@@ -58,7 +63,13 @@ export async function login(
 ): Promise<SessionView & { token: string }> {
   const username = input.username.trim();
   const failed = async (reason: string) =>
-    recordAudit(db, { actor: username, action: 'login_failed', entity: 'session', detail: { reason }, ip: input.ip });
+    recordAudit(db, {
+      actor: username,
+      action: 'login_failed',
+      entity: 'session',
+      detail: { reason },
+      ip: input.ip,
+    });
   try {
     limiter.check(username, input.ip);
   } catch (e) {
@@ -78,8 +89,17 @@ export async function login(
     throw new Unauthorized('账号已停用，请联系管理员', 'This account is disabled; contact an administrator');
   }
   limiter.succeed(username, input.ip);
-  const s = await createSession(db, user.user_id, opts.sessionHours, { ip: input.ip, userAgent: input.userAgent });
-  await recordAudit(db, { actor: user.username, action: 'login', entity: 'session', county: user.county_code, ip: input.ip });
+  const s = await createSession(db, user.user_id, opts.sessionHours, {
+    ip: input.ip,
+    userAgent: input.userAgent,
+  });
+  await recordAudit(db, {
+    actor: user.username,
+    action: 'login',
+    entity: 'session',
+    county: user.county_code,
+    ip: input.ip,
+  });
   return { ...sessionView(user, s.csrfToken), token: s.token };
 }
 
@@ -110,7 +130,10 @@ export async function changeOwnPassword(
   assertPasswordPolicy(user.username, input.newPassword);
   const passwordHash = await hashPassword(input.newPassword);
   const after = await db.transaction().execute(async (trx) => {
-    const row = await updateUserRow(trx, user.user_id, { password_hash: passwordHash, must_change_password: false });
+    const row = await updateUserRow(trx, user.user_id, {
+      password_hash: passwordHash,
+      must_change_password: false,
+    });
     const ended = await deleteUserSessions(trx, user.user_id, session.sessionHash);
     await recordAudit(trx, {
       actor: user.username,

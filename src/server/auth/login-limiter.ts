@@ -41,7 +41,8 @@ export function createLoginLimiter(opts: LoginLimiterOptions = defaultLoginLimit
   };
   const pairKey = (username: string, ip: string) => `u:${username.toLowerCase()}|${ip}`;
   const ipKey = (ip: string) => `a:${ip}`;
-  const retryAfter = (list: number[]) => Math.max(1, Math.ceil(((list[0] ?? now()) + opts.windowMs - now()) / 1000));
+  const retryAfter = (list: number[]) =>
+    Math.max(1, Math.ceil(((list[0] ?? now()) + opts.windowMs - now()) / 1000));
 
   return {
     /** Throws TooManySignIns when this attempt may not even be tried. */

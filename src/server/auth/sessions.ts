@@ -59,7 +59,10 @@ export async function createSession(
     })
     .execute();
   // expired sessions are swept on sign-in: nothing else needs them
-  await db.deleteFrom('sessions').where('expires_at', '<', sql<string>`now()`).execute();
+  await db
+    .deleteFrom('sessions')
+    .where('expires_at', '<', sql<string>`now()`)
+    .execute();
   return { token, csrfToken, sessionHash };
 }
 
@@ -71,7 +74,12 @@ export async function deleteSession(db: Kysely<DB>, sessionHash: string): Promis
 const overTls = (req: FastifyRequest): boolean => req.protocol === 'https';
 
 export function setSessionCookie(req: FastifyRequest, reply: FastifyReply, token: string): void {
-  reply.setCookie(SESSION_COOKIE, token, { httpOnly: true, sameSite: 'lax', secure: overTls(req), path: '/' });
+  reply.setCookie(SESSION_COOKIE, token, {
+    httpOnly: true,
+    sameSite: 'lax',
+    secure: overTls(req),
+    path: '/',
+  });
 }
 
 export function clearSessionCookie(req: FastifyRequest, reply: FastifyReply): void {
