@@ -226,7 +226,7 @@ export type ArrearsTargetTable = {
 export type FollowupReason = 'single_stop' | 'dual_stop' | 'zero_fee' | 'contract_ending' | 'arrears';
 export type FollowupOutcome = 'contacted' | 'promised' | 'paid' | 'renewed' | 'disconnected' | 'unreachable' | 'wrong_data';
 export type FollowupItemTable = {
-  item_id: Generated<Int8>;
+  item_id: Generated<number>;
   list_date: DateStr;
   subscriber_id: string;
   county_code: string;
@@ -245,7 +245,7 @@ export type FollowupItemTable = {
   created_at: Generated<Ts>;
 };
 export type CollectionBulletinTable = {
-  bulletin_id: Generated<Int8>;
+  bulletin_id: Generated<number>;
   period_kind: 'week' | 'month';
   period_key: string;
   period_from: DateStr;
@@ -255,7 +255,7 @@ export type CollectionBulletinTable = {
   generated_by: string;
 };
 export type SchedulerRunTable = {
-  run_id: Generated<Int8>;
+  run_id: Generated<number>;
   job: string;
   trigger: 'schedule' | 'manual';
   started_at: Generated<Ts>;
@@ -265,8 +265,10 @@ export type SchedulerRunTable = {
 };
 
 /** Plans (migration 202611282300): product_code null = all products; m1..m12 sum to annual. */
+// a bigserial id: Generated<Int8> would nest ColumnTypes and break comparisons with numbers
+type PlanId = ColumnType<number, number | undefined, number>;
 export type PlanVersionTable = {
-  plan_id: Generated<Int8>;
+  plan_id: PlanId;
   year: number;
   metric: 'revenue' | 'new_installs' | 'net_adds';
   product_code: string | null;
@@ -309,10 +311,10 @@ export type PlanProvinceRankTable = {
   of_total: number | null;
   note: string | null;
   entered_by: string;
-  entered_at: Generated<Ts>;
+  entered_at: ColumnType<string, string | Date | undefined, string | Date>;
 };
 export type PlanReviewTable = {
-  review_id: Generated<Int8>;
+  review_id: PlanId;
   year: number;
   month: number;
   metric: 'revenue' | 'new_installs' | 'net_adds';
@@ -323,7 +325,7 @@ export type PlanReviewTable = {
   created_at: Generated<Ts>;
 };
 export type PlanReviewActionTable = {
-  action_id: Generated<Int8>;
+  action_id: PlanId;
   review_id: Int8;
   action: string;
   owner: string;
@@ -331,7 +333,7 @@ export type PlanReviewActionTable = {
   status: Generated<'open' | 'done' | 'dropped'>;
   follow_up: Generated<string>;
   updated_by: string | null;
-  updated_at: Generated<Ts>;
+  updated_at: ColumnType<string, string | Date | undefined, string | Date>;
 };
 
 export type DB = {
