@@ -47,7 +47,7 @@ const base: Discipline = {
   missingInstallOutRate: 0.005,
   adjustmentRate: 0.004,
   adjustmentScale: 1,
-  refundNoApproverShare: 0.03,
+  refundNoApproverShare: 0.06,
   fakeInstallShare: 0,
   renewShare: 0.8,
 };
@@ -110,7 +110,14 @@ export const OUTLETS_OF: readonly number[][] = COUNTIES.map((_, ci) =>
   OUTLETS.flatMap((o, oi) => (o.county === ci ? [oi] : [])),
 );
 
-export type Item = { code: string; name: string; unit: string; serialized: boolean; product: string | null; snPrefix: string };
+export type Item = {
+  code: string;
+  name: string;
+  unit: string;
+  serialized: boolean;
+  product: string | null;
+  snPrefix: string;
+};
 
 export const ITEMS: readonly Item[] = [
   { code: 'ONT01', name: '光猫(GPON ONT)', unit: '台', serialized: true, product: 'BB', snPrefix: 'ZTEG' },
@@ -136,13 +143,76 @@ export type Product = {
 };
 
 export const PRODUCTS: readonly Product[] = [
-  { code: 'BB', name: '宽带', needsTerminal: true, needsDeposit: true, weight: 30, depositFen: 10_000, item: 0, cable: [30, 150] },
-  { code: 'BL', name: '宽带专线', needsTerminal: true, needsDeposit: false, weight: 3, depositFen: 0, item: 1, cable: [50, 300] },
-  { code: 'PP', name: '有人值守公话', needsTerminal: true, needsDeposit: true, weight: 4, depositFen: 30_000, item: 2, cable: [20, 80] },
-  { code: 'PB', name: '话吧', needsTerminal: true, needsDeposit: true, weight: 5, depositFen: 50_000, item: 3, cable: [20, 80] },
-  { code: 'FL', name: '普通电话', needsTerminal: false, needsDeposit: false, weight: 11, depositFen: 0, item: -1, cable: [20, 60] },
-  { code: 'MB', name: '移动', needsTerminal: false, needsDeposit: false, weight: 34, depositFen: 0, item: -1, cable: [0, 0] },
-  { code: 'TV', name: 'IPTV', needsTerminal: true, needsDeposit: false, weight: 13, depositFen: 0, item: 4, cable: [0, 0] },
+  {
+    code: 'BB',
+    name: '宽带',
+    needsTerminal: true,
+    needsDeposit: true,
+    weight: 30,
+    depositFen: 10_000,
+    item: 0,
+    cable: [30, 150],
+  },
+  {
+    code: 'BL',
+    name: '宽带专线',
+    needsTerminal: true,
+    needsDeposit: false,
+    weight: 3,
+    depositFen: 0,
+    item: 1,
+    cable: [50, 300],
+  },
+  {
+    code: 'PP',
+    name: '有人值守公话',
+    needsTerminal: true,
+    needsDeposit: true,
+    weight: 4,
+    depositFen: 30_000,
+    item: 2,
+    cable: [20, 80],
+  },
+  {
+    code: 'PB',
+    name: '话吧',
+    needsTerminal: true,
+    needsDeposit: true,
+    weight: 5,
+    depositFen: 50_000,
+    item: 3,
+    cable: [20, 80],
+  },
+  {
+    code: 'FL',
+    name: '普通电话',
+    needsTerminal: false,
+    needsDeposit: false,
+    weight: 11,
+    depositFen: 0,
+    item: -1,
+    cable: [20, 60],
+  },
+  {
+    code: 'MB',
+    name: '移动',
+    needsTerminal: false,
+    needsDeposit: false,
+    weight: 34,
+    depositFen: 0,
+    item: -1,
+    cable: [0, 0],
+  },
+  {
+    code: 'TV',
+    name: 'IPTV',
+    needsTerminal: true,
+    needsDeposit: false,
+    weight: 13,
+    depositFen: 0,
+    item: 4,
+    cable: [0, 0],
+  },
 ];
 
 export type Billing = 'monthly' | 'prepaid' | 'usage';
@@ -206,7 +276,11 @@ export const PACKAGES_OF: readonly number[][] = PRODUCTS.map((_, pi) =>
 /** The city warehouse is index 0 (blank county); county ci has warehouse ci + 1. */
 export const WAREHOUSES = [
   { code: 'WH00', name: '市公司中心仓库', county: null as string | null },
-  ...COUNTIES.map((c, ci) => ({ code: `WH${String(ci + 1).padStart(2, '0')}`, name: `${c.name}分仓`, county: c.code })),
+  ...COUNTIES.map((c, ci) => ({
+    code: `WH${String(ci + 1).padStart(2, '0')}`,
+    name: `${c.name}分仓`,
+    county: c.code,
+  })),
 ];
 
 export const DISCONNECT_REASONS = ['voluntary', 'arrears', 'fake_user', 'relocation', 'other'] as const;

@@ -42,9 +42,18 @@ const KEYS: [keyof City, string[]][] = [
 
 describe('demo city consistency', () => {
   it('has the ten counties, up to six outlets each, a city warehouse and one per county', () => {
-    expect(city.counties.map((c) => get(c, 'county_code'))).toEqual(
-      ['C01', 'C02', 'C03', 'C04', 'C05', 'C06', 'C07', 'C08', 'C09', 'C10'],
-    );
+    expect(city.counties.map((c) => get(c, 'county_code'))).toEqual([
+      'C01',
+      'C02',
+      'C03',
+      'C04',
+      'C05',
+      'C06',
+      'C07',
+      'C08',
+      'C09',
+      'C10',
+    ]);
     const perCounty = groupBy(city.outlets, (o) => get(o, 'county_code'));
     for (const list of perCounty.values()) expect(list.length).toBeGreaterThanOrEqual(2);
     expect(city.warehouses.filter((w) => get(w, 'county_code') === '')).toHaveLength(1);
@@ -75,7 +84,15 @@ describe('demo city consistency', () => {
     expect(unresolved(city.subscribers, 'outlet_code', outlets, true)).toEqual([]);
     expect(unresolved(city.subscribers, 'product_code', products)).toEqual([]);
     expect(unresolved(city.subscribers, 'package_code', packages)).toEqual([]);
-    for (const d of ['orders', 'contracts', 'bills', 'payments', 'refunds', 'adjustments', 'deposits'] as const) {
+    for (const d of [
+      'orders',
+      'contracts',
+      'bills',
+      'payments',
+      'refunds',
+      'adjustments',
+      'deposits',
+    ] as const) {
       expect(unresolved(city[d], 'subscriber_id', subs), d).toEqual([]);
     }
     expect(unresolved(city.stock_moves, 'subscriber_id', subs, true)).toEqual([]);
@@ -88,39 +105,50 @@ describe('demo city consistency', () => {
     expect(unresolved(city.stock_moves, 'item_code', items)).toEqual([]);
   });
 
-  it("gives each subscriber a package of its own product and a contract package of that product", () => {
+  it('gives each subscriber a package of its own product and a contract package of that product', () => {
     const productOf = new Map(city.packages.map((p) => [get(p, 'package_code'), get(p, 'product_code')]));
     const subs = new Map(city.subscribers.map((s) => [get(s, 'subscriber_id'), s]));
-    for (const s of city.subscribers) expect(productOf.get(get(s, 'package_code'))).toBe(get(s, 'product_code'));
+    for (const s of city.subscribers)
+      expect(productOf.get(get(s, 'package_code'))).toBe(get(s, 'product_code'));
     for (const c of city.contracts) {
-      expect(productOf.get(get(c, 'package_code'))).toBe(get(subs.get(get(c, 'subscriber_id'))!, 'product_code'));
+      expect(productOf.get(get(c, 'package_code'))).toBe(
+        get(subs.get(get(c, 'subscriber_id'))!, 'product_code'),
+      );
       expect(get(c, 'end_date') >= get(c, 'start_date')).toBe(true);
     }
   });
 
   it('has a disconnect_date exactly for disconnected subscribers, matching their disconnect order', () => {
     const disconnects = new Map(
-      city.orders.filter((o) => get(o, 'order_type') === 'disconnect').map((o) => [get(o, 'subscriber_id'), o]),
+      city.orders
+        .filter((o) => get(o, 'order_type') === 'disconnect')
+        .map((o) => [get(o, 'subscriber_id'), o]),
     );
     for (const s of city.subscribers) {
       const off = get(s, 'status') === 'disconnected';
       expect(get(s, 'disconnect_date') !== '').toBe(off);
       if (!off) continue;
       expect(get(s, 'disconnect_date') >= get(s, 'install_date')).toBe(true);
-      expect(get(disconnects.get(get(s, 'subscriber_id'))!, 'order_date').slice(0, 10)).toBe(get(s, 'disconnect_date'));
+      expect(get(disconnects.get(get(s, 'subscriber_id'))!, 'order_date').slice(0, 10)).toBe(
+        get(s, 'disconnect_date'),
+      );
     }
     expect(disconnects.size).toBe(city.subscribers.filter((s) => get(s, 'status') === 'disconnected').length);
   });
 
   it('has a new_install order on the install date of every subscriber installed in the window', () => {
     const installs = new Map(
-      city.orders.filter((o) => get(o, 'order_type') === 'new_install').map((o) => [get(o, 'subscriber_id'), o]),
+      city.orders
+        .filter((o) => get(o, 'order_type') === 'new_install')
+        .map((o) => [get(o, 'subscriber_id'), o]),
     );
     const inWindow = city.subscribers.filter((s) => get(s, 'install_date') >= '2024-11-01');
     expect(inWindow.length).toBeGreaterThan(500);
     expect(installs.size).toBe(inWindow.length);
     for (const s of inWindow) {
-      expect(get(installs.get(get(s, 'subscriber_id'))!, 'order_date').slice(0, 10)).toBe(get(s, 'install_date'));
+      expect(get(installs.get(get(s, 'subscriber_id'))!, 'order_date').slice(0, 10)).toBe(
+        get(s, 'install_date'),
+      );
     }
   });
 
@@ -134,9 +162,12 @@ describe('demo city consistency', () => {
         expect(last && get(last, 'order_type')).toBe('disconnect');
         continue;
       }
-      const stops = orders.filter((o) => ['single_stop', 'dual_stop', 'resume'].includes(get(o, 'order_type')));
+      const stops = orders.filter((o) =>
+        ['single_stop', 'dual_stop', 'resume'].includes(get(o, 'order_type')),
+      );
       const latest = stops.at(-1);
-      const expected = !latest || get(latest, 'order_type') === 'resume' ? 'normal' : get(latest, 'order_type');
+      const expected =
+        !latest || get(latest, 'order_type') === 'resume' ? 'normal' : get(latest, 'order_type');
       expect(get(s, 'status')).toBe(expected);
     }
   });
@@ -162,13 +193,16 @@ describe('demo city consistency', () => {
         expect(qty).toBe(1);
         expect(get(m, 'terminal_sn')).not.toBe('');
       }
-      if (['install_out', 'recover_in', 'swap_out'].includes(type)) expect(get(m, 'subscriber_id')).not.toBe('');
+      if (['install_out', 'recover_in', 'swap_out'].includes(type))
+        expect(get(m, 'subscriber_id')).not.toBe('');
       const k = `${get(m, 'warehouse_code')}|${get(m, 'item_code')}`;
       const after = (stock.get(k) ?? 0) + (sign[type] ?? 0) * qty;
       expect(after, `${get(m, 'move_id')} takes ${k} below zero`).toBeGreaterThanOrEqual(0);
       stock.set(k, after);
     }
-    const installOuts = city.stock_moves.filter((m) => get(m, 'move_type') === 'install_out' && get(m, 'terminal_sn'));
+    const installOuts = city.stock_moves.filter(
+      (m) => get(m, 'move_type') === 'install_out' && get(m, 'terminal_sn'),
+    );
     expect(installOuts.length).toBeGreaterThan(100);
     for (const m of installOuts) expect(get(m, 'order_id')).not.toBe('');
   });
@@ -199,17 +233,22 @@ describe('demo city consistency', () => {
       ['packages', 'monthly_fee', 'money'],
     ];
     for (const [d, col, kind] of check) {
-      const bad = city[d].map((r) => get(r, col)).filter((v) => {
-        if (kind === 'money') return !MONEY.test(v);
-        if (kind === 'date') return !isIsoDate(v);
-        if (kind === 'month') return !isIsoMonth(v);
-        if (kind === 'month?') return v !== '' && !isIsoMonth(v);
-        return !TS.test(v) || !isIsoDate(v.slice(0, 10)) || v.slice(0, 10) > AS_OF;
-      });
+      const bad = city[d]
+        .map((r) => get(r, col))
+        .filter((v) => {
+          if (kind === 'money') return !MONEY.test(v);
+          if (kind === 'date') return !isIsoDate(v);
+          if (kind === 'month') return !isIsoMonth(v);
+          if (kind === 'month?') return v !== '' && !isIsoMonth(v);
+          return !TS.test(v) || !isIsoDate(v.slice(0, 10)) || v.slice(0, 10) > AS_OF;
+        });
       expect(bad.slice(0, 3), `${d}.${col}`).toEqual([]);
     }
     for (const d of ['payments', 'refunds', 'deposits'] as const) {
-      expect(city[d].filter((r) => Number(get(r, 'amount')) <= 0), d).toEqual([]);
+      expect(
+        city[d].filter((r) => Number(get(r, 'amount')) <= 0),
+        d,
+      ).toEqual([]);
     }
     for (const s of city.subscribers) {
       const id = get(s, 'id_number');

@@ -38,15 +38,23 @@ export type DemoResult = { asOf: IsoDate; files: { dataset: Dataset; file: strin
 function validate(opts: DemoOptions): IsoDate {
   const asOf = opts.asOf ?? DEFAULT_AS_OF;
   if (!Number.isSafeInteger(opts.subscribers) || opts.subscribers < 1 || opts.subscribers > 20_000_000) {
-    throw new ValidationError('用户数必须是 1 到 20,000,000 之间的整数', 'subscribers must be an integer from 1 to 20,000,000', {
-      subscribers: opts.subscribers,
-    });
+    throw new ValidationError(
+      '用户数必须是 1 到 20,000,000 之间的整数',
+      'subscribers must be an integer from 1 to 20,000,000',
+      {
+        subscribers: opts.subscribers,
+      },
+    );
   }
   if (!Number.isSafeInteger(opts.seed)) {
     throw new ValidationError('随机种子必须是整数', 'seed must be an integer', { seed: opts.seed });
   }
   if (!isIsoDate(asOf) || asOf < '2000-01-01') {
-    throw new ValidationError('截止日期必须是 YYYY-MM-DD 格式的有效日期', 'as-of must be a valid date YYYY-MM-DD', { asOf });
+    throw new ValidationError(
+      '截止日期必须是 YYYY-MM-DD 格式的有效日期',
+      'as-of must be a valid date YYYY-MM-DD',
+      { asOf },
+    );
   }
   return asOf;
 }
@@ -75,10 +83,9 @@ export async function generateDemoCity(opts: DemoOptions): Promise<DemoResult> {
   const cal = new Calendar(asOf, FULL_MONTHS);
   const windowStart = cal.monthStart(0);
   const span = cal.asOfDay - windowStart + 1;
-  const sinks = Object.fromEntries(DATASETS.map((d) => [d, new CsvSink(d, opts.outDir, HEADERS[d])])) as Record<
-    Dataset,
-    CsvSink
-  >;
+  const sinks = Object.fromEntries(
+    DATASETS.map((d) => [d, new CsvSink(d, opts.outDir, HEADERS[d])]),
+  ) as Record<Dataset, CsvSink>;
   const subs = new SubscriberTable(n);
   const w: World = {
     rng,

@@ -6,7 +6,14 @@
  */
 import { SECONDS_PER_DAY } from './calendar.js';
 import { COUNTIES, DISCONNECT_REASONS, OUTLETS_OF, PACKAGES, PACKAGES_OF, PRODUCTS } from './city.js';
-import { billMonth, canBeZeroFee, emitDeposit, maybeRefund, repaySecond, startContract } from './money-flows.js';
+import {
+  billMonth,
+  canBeZeroFee,
+  emitDeposit,
+  maybeRefund,
+  repaySecond,
+  startContract,
+} from './money-flows.js';
 import { snText } from './stock-keeper.js';
 import { Flag, NO_MONTH, NONE, PayClass, Status } from './subscriber-table.js';
 import { businessSecond, emitOrder, monthStartOf, type World } from './world.js';
@@ -41,7 +48,8 @@ export function initSubscriber(w: World, i: number, installDay: number, base: bo
   }
   if (base) {
     if (PRODUCTS[p]?.needsTerminal) subs.sn[i] = -(i + 2);
-    if (pack.billing === 'prepaid') startContract(w, i, Math.max(installDay, w.windowStart - rng.int(1, 364)));
+    if (pack.billing === 'prepaid')
+      startContract(w, i, Math.max(installDay, w.windowStart - rng.int(1, 364)));
   }
 }
 
@@ -109,8 +117,10 @@ function arrearsEvents(w: World, i: number, k: number, lastDay: number): boolean
     subs.status[i] = st;
     busy = true;
   };
-  if (k === dk + 2 && stillOwing && subs.status[i] === Status.normal) stop('single_stop', Status.single_stop, '欠费单停');
-  if (k === dk + 3 && stillOwing && subs.status[i] === Status.single_stop) stop('dual_stop', Status.dual_stop, '欠费双停');
+  if (k === dk + 2 && stillOwing && subs.status[i] === Status.normal)
+    stop('single_stop', Status.single_stop, '欠费单停');
+  if (k === dk + 3 && stillOwing && subs.status[i] === Status.single_stop)
+    stop('dual_stop', Status.dual_stop, '欠费双停');
   if (k === rk) {
     const day = subs.repayDay[i] ?? 0;
     if (day <= lastDay) {
@@ -189,14 +199,25 @@ export function subscriberMonth(w: World, i: number, k: number): void {
         (x) => x !== subs.pkg[i] && PACKAGES[x]?.billing === 'monthly',
       );
       if (others.length > 0) {
-        emitOrder(w, i, 'package_change', rng.int(ms, lastDay) * SECONDS_PER_DAY + businessSecond(rng), '套餐变更');
+        emitOrder(
+          w,
+          i,
+          'package_change',
+          rng.int(ms, lastDay) * SECONDS_PER_DAY + businessSecond(rng),
+          '套餐变更',
+        );
         subs.pkg[i] = rng.pick(others);
       }
     } else if (product.needsTerminal && (subs.sn[i] ?? NONE) !== NONE && rng.chance(0.004)) {
-      w.stock.swap(rng.int(ms, lastDay) * SECONDS_PER_DAY + businessSecond(rng), subs.county[i] ?? 0, product.item, i);
+      w.stock.swap(
+        rng.int(ms, lastDay) * SECONDS_PER_DAY + businessSecond(rng),
+        subs.county[i] ?? 0,
+        product.item,
+        i,
+      );
     }
   }
-  if (subs.status[i] !== Status.disconnected && subs.payClass[i] !== PayClass.fake && rng.chance(0.0015)) {
+  if (subs.status[i] !== Status.disconnected && subs.payClass[i] !== PayClass.fake && rng.chance(0.003)) {
     maybeRefund(w, i, rng.int(installedNow ? (subs.install[i] ?? ms) : ms, lastDay));
   }
   const plan = subs.discPlan[i] ?? NONE;

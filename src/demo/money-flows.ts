@@ -18,12 +18,14 @@ import {
   type World,
 } from './world.js';
 
-const prorate = (fen: number, days: number, dim: number): number => Math.floor((fen * days * 2 + dim) / (2 * dim));
+const prorate = (fen: number, days: number, dim: number): number =>
+  Math.floor((fen * days * 2 + dim) / (2 * dim));
 
 /** Usage packages without a monthly fee are the ones whose users can go silent (zero-fee users). */
 export const canBeZeroFee = (p: Package): boolean => p.billing === 'usage' && p.feeFen === 0;
 
-const approverOf = (w: World, i: number): string => `SP${COUNTIES[w.subs.county[i] ?? 0]?.code ?? ''}${w.rng.int(1, 3)}`;
+const approverOf = (w: World, i: number): string =>
+  `SP${COUNTIES[w.subs.county[i] ?? 0]?.code ?? ''}${w.rng.int(1, 3)}`;
 
 /** Write a prepaid term starting on `start` and its twelve monthly payments, paid on the start day. */
 export function startContract(w: World, i: number, start: number): void {
@@ -128,13 +130,16 @@ export function billMonth(w: World, i: number, k: number, pkgIdx: number, status
   const dk = subs.defaultK[i] ?? NO_MONTH;
   if (dk !== NO_MONTH && k >= dk) {
     const repay = subs.repayDay[i] ?? -1;
-    if (repay >= 0) emitPayment(w, i, month, repay, { ...planPayment(w, i, repay), second: repaySecond(i) }, due);
+    if (repay >= 0)
+      emitPayment(w, i, month, repay, { ...planPayment(w, i, repay), second: repaySecond(i) }, due);
     return;
   }
   if (due <= 0) return;
   const delay = cls === PayClass.late ? rng.weighted([45, 40, 15]) : 0;
   const payMonthStart = monthStartOf(w, k + 1 + delay);
-  const day = payMonthStart + Math.max(delay === 0 ? earliestPay : 0, rng.chance(0.6) ? rng.int(0, 12) : rng.int(0, 24));
+  const day =
+    payMonthStart +
+    Math.max(delay === 0 ? earliestPay : 0, rng.chance(0.6) ? rng.int(0, 12) : rng.int(0, 24));
   const pay = rng.chance(0.03) ? Math.ceil(due / 1000) * 1000 + (rng.chance(0.3) ? 5000 : 0) : due;
   emitPayment(w, i, month, day, planPayment(w, i, day), pay);
   if (cls === PayClass.good && rng.chance(0.006)) {

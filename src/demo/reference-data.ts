@@ -31,10 +31,28 @@ export const HEADERS: Record<Dataset, readonly string[]> = {
     'disconnect_date',
     'terminal_sn',
   ],
-  orders: ['order_id', 'subscriber_id', 'order_type', 'order_date', 'county_code', 'outlet_code', 'operator_id', 'reason'],
+  orders: [
+    'order_id',
+    'subscriber_id',
+    'order_type',
+    'order_date',
+    'county_code',
+    'outlet_code',
+    'operator_id',
+    'reason',
+  ],
   contracts: ['contract_id', 'subscriber_id', 'package_code', 'start_date', 'end_date'],
   bills: ['subscriber_id', 'bill_month', 'amount'],
-  payments: ['payment_id', 'subscriber_id', 'bill_month', 'paid_at', 'amount', 'channel', 'outlet_code', 'operator_id'],
+  payments: [
+    'payment_id',
+    'subscriber_id',
+    'bill_month',
+    'paid_at',
+    'amount',
+    'channel',
+    'outlet_code',
+    'operator_id',
+  ],
   refunds: [
     'refund_id',
     'subscriber_id',
@@ -46,7 +64,15 @@ export const HEADERS: Record<Dataset, readonly string[]> = {
     'outlet_code',
     'operator_id',
   ],
-  adjustments: ['adjustment_id', 'subscriber_id', 'bill_month', 'adjusted_at', 'amount', 'reason', 'approver_id'],
+  adjustments: [
+    'adjustment_id',
+    'subscriber_id',
+    'bill_month',
+    'adjusted_at',
+    'amount',
+    'reason',
+    'approver_id',
+  ],
   cash_deposits: ['outlet_code', 'business_date', 'slip_no', 'amount'],
   deposits: ['deposit_id', 'subscriber_id', 'occurred_at', 'kind', 'amount', 'terminal_sn'],
   stock_moves: [
@@ -65,15 +91,20 @@ export const HEADERS: Record<Dataset, readonly string[]> = {
 const bool = (b: boolean): string => (b ? 'true' : 'false');
 
 export function writeReference(sinks: Record<Dataset, CsvSink>): void {
-  for (const c of COUNTIES) sinks.counties.line(`${c.code},${c.name},${Math.round(c.households)},${Math.round(c.population)}`);
+  for (const c of COUNTIES)
+    sinks.counties.line(`${c.code},${c.name},${Math.round(c.households)},${Math.round(c.population)}`);
   for (const o of OUTLETS) sinks.outlets.line(`${o.code},${o.name},${COUNTIES[o.county]?.code ?? ''}`);
-  for (const p of PRODUCTS) sinks.products.line(`${p.code},${p.name},${bool(p.needsTerminal)},${bool(p.needsDeposit)}`);
+  for (const p of PRODUCTS)
+    sinks.products.line(`${p.code},${p.name},${bool(p.needsTerminal)},${bool(p.needsDeposit)}`);
   for (const p of PACKAGES) {
     const fee = fenToYuanString(p.feeFen);
-    sinks.packages.line(`${p.code},${p.name},${PRODUCTS[p.product]?.code ?? ''},${fee},${p.billing},${p.termMonths ?? ''}`);
+    sinks.packages.line(
+      `${p.code},${p.name},${PRODUCTS[p.product]?.code ?? ''},${fee},${p.billing},${p.termMonths ?? ''}`,
+    );
   }
   for (const wh of WAREHOUSES) sinks.warehouses.line(`${wh.code},${wh.name},${wh.county ?? ''}`);
-  for (const it of ITEMS) sinks.items.line(`${it.code},${csvField(it.name)},${it.unit},${bool(it.serialized)},${it.product ?? ''}`);
+  for (const it of ITEMS)
+    sinks.items.line(`${it.code},${csvField(it.name)},${it.unit},${bool(it.serialized)},${it.product ?? ''}`);
 }
 
 /** The master as of the as-of date, from the final state; personal data from a per-subscriber stream. */

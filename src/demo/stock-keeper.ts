@@ -12,7 +12,16 @@ import type { Rng } from './random.js';
 import { NONE, subscriberId } from './subscriber-table.js';
 
 type Kind = 'install' | 'cable' | 'recover' | 'swap';
-type Request = { t: number; seq: number; kind: Kind; county: number; item: number; sub: number; order: string; n: number };
+type Request = {
+  t: number;
+  seq: number;
+  kind: Kind;
+  county: number;
+  item: number;
+  sub: number;
+  order: string;
+  n: number;
+};
 
 export const STOCK_HEADER = [
   'move_id',
@@ -60,7 +69,15 @@ export class StockKeeper {
     return n;
   }
 
-  private add(t: number, kind: Kind, county: number, item: number, sub: number, order: string, n: number): void {
+  private add(
+    t: number,
+    kind: Kind,
+    county: number,
+    item: number,
+    sub: number,
+    order: string,
+    n: number,
+  ): void {
     const k = this.cal.monthIndexOf(Math.floor(t / 86_400));
     let list = this.buckets.get(k);
     if (!list) this.buckets.set(k, (list = []));
@@ -80,7 +97,16 @@ export class StockKeeper {
     this.add(t, 'swap', county, item, sub, '', 0);
   }
 
-  private move(t: number, wh: number, item: number, type: string, qty: number, sn: string, sub: number, order: string): void {
+  private move(
+    t: number,
+    wh: number,
+    item: number,
+    type: string,
+    qty: number,
+    sn: string,
+    sub: number,
+    order: string,
+  ): void {
     this.moveNo++;
     const id = `CK${String(this.moveNo).padStart(10, '0')}`;
     const subText = sub >= 0 ? subscriberId(sub) : '';
@@ -185,22 +211,35 @@ export class StockKeeper {
       }
     });
     for (let item = 0; item < ITEMS.length; item++) {
-      for (const sn of buy[item] ?? []) this.move(day1 + 7 * 3600, CITY, item, 'purchase_in', 1, snText(item, sn), -1, '');
+      for (const sn of buy[item] ?? [])
+        this.move(day1 + 7 * 3600, CITY, item, 'purchase_in', 1, snText(item, sn), -1, '');
     }
     // cable: bought in whole drums of 1000 m, sent out in 100 m lots with a reserve
-    const sendCable = cable.map((need, c) => Math.ceil(Math.max(0, need + 300 - (this.countyCable[c] ?? 0)) / 100) * 100);
+    const sendCable = cable.map(
+      (need, c) => Math.ceil(Math.max(0, need + 300 - (this.countyCable[c] ?? 0)) / 100) * 100,
+    );
     const totalSend = sendCable.reduce((a, b) => a + b, 0);
     const buyCable = Math.ceil(Math.max(0, totalSend + 2000 - this.cityCable) / 1000) * 1000;
     if (buyCable > 0) {
       this.cityCable += buyCable;
       this.move(day1 + 7 * 3600, CITY, CABLE_ITEM, 'purchase_in', buyCable, '', -1, '');
     }
-    for (const tr of transfers) this.move(day1 + 8 * 3600, CITY, tr.item, 'transfer_out', 1, snText(tr.item, tr.sn), -1, '');
-    sendCable.forEach((q, c) => {
-      if (q > 0) this.move(day1 + 8 * 3600, CITY, CABLE_ITEM, 'transfer_out', q, '', -1, '');
-    });
     for (const tr of transfers)
-      this.move(day1 + 8 * 3600 + 600, tr.county + 1, tr.item, 'transfer_in', 1, snText(tr.item, tr.sn), -1, '');
+      this.move(day1 + 8 * 3600, CITY, tr.item, 'transfer_out', 1, snText(tr.item, tr.sn), -1, '');
+    for (const q of sendCable) {
+      if (q > 0) this.move(day1 + 8 * 3600, CITY, CABLE_ITEM, 'transfer_out', q, '', -1, '');
+    }
+    for (const tr of transfers)
+      this.move(
+        day1 + 8 * 3600 + 600,
+        tr.county + 1,
+        tr.item,
+        'transfer_in',
+        1,
+        snText(tr.item, tr.sn),
+        -1,
+        '',
+      );
     sendCable.forEach((q, c) => {
       if (q <= 0) return;
       this.cityCable -= q;

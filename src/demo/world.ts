@@ -44,7 +44,14 @@ export type World = {
   endT: number;
   /** Net cash per outlet and day of the window (fen), for the cash deposits. */
   cash: Float64Array;
-  counters: { order: number; payment: number; refund: number; adjustment: number; deposit: number; contract: number };
+  counters: {
+    order: number;
+    payment: number;
+    refund: number;
+    adjustment: number;
+    deposit: number;
+    contract: number;
+  };
 };
 
 export const yuan = fenToYuanString;
@@ -115,7 +122,14 @@ export function planPayment(w: World, i: number, day: number): PaymentPlan {
 }
 
 /** One payment row; nothing when it would fall after the as-of date. */
-export function emitPayment(w: World, i: number, billMonth: string, day: number, plan: PaymentPlan, fen: number): void {
+export function emitPayment(
+  w: World,
+  i: number,
+  billMonth: string,
+  day: number,
+  plan: PaymentPlan,
+  fen: number,
+): void {
   const t = day * SECONDS_PER_DAY + plan.second;
   if (t > w.endT || fen <= 0) return;
   w.counters.payment++;

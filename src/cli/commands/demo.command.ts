@@ -7,9 +7,11 @@ import { usageError, type CliContext } from '../context.js';
 type GenerateOpts = { subscribers: string; seed: string; out: string; asOf: string; json?: boolean };
 
 const integer = (name: string, value: string, min: number): number => {
-  if (!/^-?\d+$/.test(value.trim())) throw usageError(`${name} 必须是整数 / ${name} must be an integer: ${value}`);
+  if (!/^-?\d+$/.test(value.trim()))
+    throw usageError(`${name} 必须是整数 / ${name} must be an integer: ${value}`);
   const n = Number(value);
-  if (!Number.isSafeInteger(n) || n < min) throw usageError(`${name} 必须 ≥ ${min} / ${name} must be ≥ ${min}: ${value}`);
+  if (!Number.isSafeInteger(n) || n < min)
+    throw usageError(`${name} 必须 ≥ ${min} / ${name} must be ≥ ${min}: ${value}`);
   return n;
 };
 
@@ -28,7 +30,8 @@ export function register(program: Command, ctx: CliContext): void {
     .action(async (opts: GenerateOpts) => {
       const subscribers = integer('--subscribers', opts.subscribers, 1);
       const seed = integer('--seed', opts.seed, Number.MIN_SAFE_INTEGER);
-      if (!isIsoDate(opts.asOf)) throw usageError(`--as-of 必须是 YYYY-MM-DD 日期 / --as-of must be a date YYYY-MM-DD: ${opts.asOf}`);
+      if (!isIsoDate(opts.asOf))
+        throw usageError(`--as-of 必须是 YYYY-MM-DD 日期 / --as-of must be a date YYYY-MM-DD: ${opts.asOf}`);
       const outDir = path.resolve(ctx.cwd, opts.out);
       const started = Date.now();
       const result = await generateDemoCity({
@@ -37,12 +40,17 @@ export function register(program: Command, ctx: CliContext): void {
         outDir,
         asOf: opts.asOf,
         onProgress: ctx.tty
-          ? (p) => ctx.io.err(`\rgenerating ${p.month} (${p.monthsDone}/${p.months})${p.monthsDone === p.months ? '\n' : ''}`)
+          ? (p) =>
+              ctx.io.err(
+                `\rgenerating ${p.month} (${p.monthsDone}/${p.months})${p.monthsDone === p.months ? '\n' : ''}`,
+              )
           : undefined,
       });
       const seconds = (Date.now() - started) / 1000;
       if (opts.json) {
-        ctx.io.out(`${JSON.stringify({ outDir, asOf: result.asOf, seed, subscribers, seconds, files: result.files })}\n`);
+        ctx.io.out(
+          `${JSON.stringify({ outDir, asOf: result.asOf, seed, subscribers, seconds, files: result.files })}\n`,
+        );
         return;
       }
       const rows = result.files.reduce((a, f) => a + f.rows, 0);
