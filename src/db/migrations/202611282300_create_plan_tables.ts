@@ -79,5 +79,7 @@ export async function up(db: Kysely<unknown>): Promise<void> {
 }
 
 export async function down(db: Kysely<unknown>): Promise<void> {
-  await sql`drop table plan_review_actions, plan_reviews, plan_province_ranks, plan_values, plan_versions`.execute(db);
+  await sql`drop table plan_review_actions, plan_reviews, plan_province_ranks, plan_values, plan_versions`.execute(
+    db,
+  );
 }
