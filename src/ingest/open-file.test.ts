@@ -1,4 +1,5 @@
 import fs from 'node:fs';
+import iconv from 'iconv-lite';
 import { afterAll, describe, expect, it, test } from 'vitest';
 import { DATASETS } from '../datasets/index.js';
 import type { DatasetKey } from '../datasets/types.js';
@@ -279,5 +280,40 @@ describe('header matching', () => {
       bill_month: '2026-06-01',
       amount: 500,
     });
+  });
+});
+
+describe('bytes invalid past the encoding sample', () => {
+  /** A valid header and 70 KiB of valid rows (past the 64 KiB sample), then `tail`. */
+  const withTail = (encoding: 'utf8' | 'gb18030', tail: Buffer): Buffer => {
+    const rows = Array.from({ length: 4000 }, (_, i) => `S${i},202606,${i}.00,账单备注`).join('\n');
+    return Buffer.concat([iconv.encode(`subscriber_id,bill_month,amount,备注\n${rows}\n`, encoding), tail]);
+  };
+
+  test.each(['utf8', 'gb18030'] as const)(
+    'refuse a %s file with an invalid byte after 64 KiB',
+    async (enc) => {
+      const file = tmp.file(`bills-late-bad-${enc}.csv`);
+      fs.writeFileSync(file, withTail(enc, Buffer.from([0x53, 0x39, 0x2c, 0xff, 0xff, 0x0a])));
+      const opened = await openDatasetFile(file, DATASETS.bills);
+      expect(opened.encoding).toBe(enc === 'utf8' ? 'utf-8' : 'gb18030');
+      let count = 0;
+      const err = await (async () => {
+        for await (const _ of opened.rows) count++;
+      })().catch((e: unknown) => e);
+      expect(err).toBeInstanceOf(ImportFileError);
+      expect((err as ImportFileError).errors[0]?.message_en).toMatch(
+        /^unsupported encoding: bytes after offset \d+ are not valid/,
+      );
+      expect(count).toBeLessThan(4000);
+    },
+  );
+
+  it('keeps a genuine U+FFFD character in a UTF-8 file', async () => {
+    const file = tmp.file('bills-fffd.csv');
+    fs.writeFileSync(file, withTail('utf8', Buffer.from('S9,202606,1,坏字\uFFFD\n', 'utf8')));
+    const { rows } = await readAll(file, 'bills');
+    expect(rows).toHaveLength(4001);
+    expect(rows[4000]?.raw['备注']).toBe('坏字\uFFFD');
   });
 });

@@ -79,6 +79,12 @@ function csvFailure(e: unknown, row: number): unknown {
   ]);
 }
 
+const invalidBytes = (encoding: CsvEncoding, offset: number) =>
+  ImportFileError.of(
+    `不支持的文件编码：第 ${offset} 字节之后有 ${encoding} 无法解码的字节，请检查文件编码`,
+    `unsupported encoding: bytes after offset ${offset} are not valid ${encoding}; check the file's encoding`,
+  );
+
 const unsupportedEncoding = () =>
   ImportFileError.of(
     '不支持的文件编码：请另存为 UTF-8、GB18030/GBK 或带 BOM 的 UTF-16（Unicode 文本）',
@@ -100,22 +106,41 @@ export async function openCsv(filePath: string): Promise<SheetSource> {
   const decoder = iconv.getDecoder(ICONV_NAME[encoding]);
   let bytesRead = 0;
   let eof = false;
+  // Bytes invalid in the detected encoding past the sample decode to U+FFFD: refuse the file rather than
+  // store replacement characters (a genuine U+FFFD, e.g. bytes EF BF BD in UTF-8, is allowed).
+  const replacement = iconv.encode('\uFFFD', ICONV_NAME[encoding]);
+  let prevTail = Buffer.alloc(0);
+  const checkDecoded = (text: string, raw: Buffer): void => {
+    if (!text.includes('\uFFFD')) return;
+    const genuine = Buffer.concat([prevTail, raw]).includes(replacement);
+    if (!genuine) throw invalidBytes(encoding, bytesRead);
+  };
   const nextText = async (): Promise<string | null> => {
     const r = await chunks.next();
     if (r.done) {
       eof = true;
-      return decoder.end() ?? '';
+      const rest = decoder.end() ?? '';
+      checkDecoded(rest, Buffer.alloc(0));
+      return rest;
     }
+    const text = decoder.write(r.value);
+    checkDecoded(text, r.value);
     bytesRead += r.value.length;
-    return decoder.write(r.value);
+    prevTail = r.value.subarray(Math.max(0, r.value.length - 3));
+    return text;
   };
 
   // Read until the header line is complete to choose the delimiter.
   let head = '';
   let line: string | null = null;
-  while (line === null) {
-    head += (await nextText()) ?? '';
-    line = firstLine(head, eof);
+  try {
+    while (line === null) {
+      head += (await nextText()) ?? '';
+      line = firstLine(head, eof);
+    }
+  } catch (e) {
+    file.destroy();
+    throw e;
   }
   const delimiter = line.includes('\t') && !line.includes(',') ? '\t' : ',';
 

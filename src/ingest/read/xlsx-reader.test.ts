@@ -1,4 +1,5 @@
 import fs from 'node:fs';
+import ExcelJS from 'exceljs';
 import { afterAll, describe, expect, it, test } from 'vitest';
 import { DATASETS } from '../../datasets/index.js';
 import { importFixture, tempDir } from '../../../test/support/fixture-files.js';
@@ -157,5 +158,44 @@ describe('xlsx internals', () => {
     const first = await src.rows.next();
     expect(first.value).toEqual({ rowNo: 1, cells: ['本文件由 BSS 导出，数据在「缴费」工作表'] });
     await src.close();
+  });
+});
+
+describe('other workbook shapes', () => {
+  it('reads inline strings (WorkbookWriter without shared strings)', async () => {
+    const file = tmp.file('bills-inline.xlsx');
+    const wb = new ExcelJS.stream.xlsx.WorkbookWriter({ filename: file, useSharedStrings: false });
+    const ws = wb.addWorksheet('账单');
+    ws.addRow(['用户编码', '账期', '应收金额']).commit();
+    ws.addRow(['S1', '2026-06', 12.5]).commit();
+    ws.commit();
+    await wb.commit();
+    const opened = await openDatasetFile(file, DATASETS.bills);
+    const rows: ParsedRow[] = [];
+    for await (const r of opened.rows) rows.push(r);
+    expect(opened.sheet).toBe('账单');
+    expect(rows.map((r) => [r.rowNo, r.values])).toEqual([
+      [2, { subscriber_id: 'S1', bill_month: '2026-06-01', amount: 1250 }],
+    ]);
+  });
+
+  it('reads dates of a workbook in the 1904 date system', async () => {
+    const file = tmp.file('contracts-1904.xlsx');
+    const wb = new ExcelJS.Workbook();
+    wb.properties.date1904 = true;
+    const ws = wb.addWorksheet('contracts');
+    ws.addRow(['合约编号', '用户编码', '套餐编码', '生效日期', '到期日期']);
+    ws.addRow(['K1', 'S1', 'BB1200', new Date(Date.UTC(2026, 0, 1)), new Date(Date.UTC(2026, 11, 31))]);
+    await wb.xlsx.writeFile(file);
+    const opened = await openDatasetFile(file, DATASETS.contracts);
+    const rows: ParsedRow[] = [];
+    for await (const r of opened.rows) rows.push(r);
+    expect(rows[0]?.values).toEqual({
+      contract_id: 'K1',
+      subscriber_id: 'S1',
+      package_code: 'BB1200',
+      start_date: '2026-01-01',
+      end_date: '2026-12-31',
+    });
   });
 });
