@@ -99,7 +99,7 @@ export async function drillMetric(
 
   const revealed = dq.reveal && can(actor, 'pii:reveal') && columns.some((c) => c.pii);
   if (dq.reveal && !can(actor, 'pii:reveal')) {
-    throw bad('您的角色不能查看完整个人信息', 'your role cannot reveal personal data', {
+    throw new Forbidden('您的角色不能查看完整个人信息', 'your role cannot reveal personal data', {
       permission: 'pii:reveal',
     });
   }

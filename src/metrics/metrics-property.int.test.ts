@@ -95,7 +95,8 @@ describe('by-county rows sum to the city row', () => {
     const q = { metric, by: [], filters: {}, ...timeOf(kind) };
     const city = await runMetric(t.db, sys, q);
     const byCounty = await runMetric(t.db, sys, { ...q, by: ['county'] });
-    const total = (rows: { value: unknown }[]) => rows.reduce((s, r) => s + (r.value as number), 0);
+    const total = (rows: readonly Record<string, unknown>[]) =>
+      rows.reduce((s, r) => s + (r.value as number), 0);
     expect(total(byCounty.rows)).toBe(total(city.rows));
     if (metric === 'arrears_aging') expect(city.rows).toHaveLength(5);
     else expect(city.rows).toHaveLength(1);
