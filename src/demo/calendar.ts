@@ -31,8 +31,10 @@ const pad2 = (n: number): string => (n < 10 ? `0${n}` : String(n));
 export class Calendar {
   readonly firstMonth: IsoMonth;
   readonly asOfDay: number;
+  private readonly firstMonthIndex: number;
+  private readonly months = new Map<number, IsoMonth>();
   private readonly dayCache = new Map<number, string>();
-  private readonly timeCache: string[] = [];
+  private timeCache: string[] | null = null;
 
   constructor(
     readonly asOf: IsoDate,
@@ -40,10 +42,17 @@ export class Calendar {
   ) {
     this.firstMonth = addMonths(monthOf(asOf), -fullMonths);
     this.asOfDay = dayNumber(asOf);
+    const [y, m] = this.firstMonth.split('-').map(Number) as [number, number];
+    this.firstMonthIndex = y * 12 + m - 1;
   }
 
   month(k: number): IsoMonth {
-    return addMonths(this.firstMonth, k);
+    let s = this.months.get(k);
+    if (s === undefined) {
+      s = addMonths(this.firstMonth, k);
+      this.months.set(k, s);
+    }
+    return s;
   }
 
   monthStart(k: number): number {
@@ -52,9 +61,8 @@ export class Calendar {
 
   /** Month index of a day number. */
   monthIndexOf(day: number): number {
-    const [y, m] = dateOfDay(day).split('-').map(Number) as [number, number];
-    const [fy, fm] = this.firstMonth.split('-').map(Number) as [number, number];
-    return (y - fy) * 12 + (m - fm);
+    const t = new Date(day * 86_400_000);
+    return t.getUTCFullYear() * 12 + t.getUTCMonth() - this.firstMonthIndex;
   }
 
   date(day: number): string {
@@ -67,12 +75,11 @@ export class Calendar {
   }
 
   time(sec: number): string {
-    let s = this.timeCache[sec];
-    if (s === undefined) {
-      s = `${pad2(Math.floor(sec / 3600))}:${pad2(Math.floor(sec / 60) % 60)}:${pad2(sec % 60)}`;
-      this.timeCache[sec] = s;
-    }
-    return s;
+    this.timeCache ??= Array.from(
+      { length: SECONDS_PER_DAY },
+      (_, x) => `${pad2(Math.floor(x / 3600))}:${pad2(Math.floor(x / 60) % 60)}:${pad2(x % 60)}`,
+    );
+    return this.timeCache[sec] ?? '00:00:00';
   }
 
   /** 'YYYY-MM-DD HH:mm:ss' for an absolute second count t = day·86400 + second of day. */

@@ -33,8 +33,8 @@ export type Discipline = {
 };
 
 const base: Discipline = {
-  latePayShare: 0.06,
-  defaultHazard: 0.0025,
+  latePayShare: 0.015,
+  defaultHazard: 0.0008,
   repayShare: 0.5,
   arrearsDisconnectShare: 0.8,
   churnHazard: 0.006,
@@ -81,14 +81,14 @@ const county = (
 
 export const COUNTIES: readonly County[] = [
   county('C01', '城东区', 20, 6),
-  county('C02', '城西区', 17, 5, { latePayShare: 0.1 }),
-  county('C03', '城南区', 15, 5, { latePayShare: 0.25, defaultHazard: 0.006, repayShare: 0.3 }),
+  county('C02', '城西区', 17, 5, { latePayShare: 0.05 }),
+  county('C03', '城南区', 15, 5, { latePayShare: 0.15, defaultHazard: 0.004, repayShare: 0.3 }),
   county('C04', '城北区', 12, 4),
   county('C05', '高新区', 10, 4, { adjustmentRate: 0.03, adjustmentScale: 3, refundNoApproverShare: 0.3 }),
-  county('C06', '临江县', 8, 3, { unbankedDayRate: 0.06, shortBankRate: 0.05, latePayShare: 0.12 }),
+  county('C06', '临江县', 8, 3, { unbankedDayRate: 0.06, shortBankRate: 0.05, latePayShare: 0.08 }),
   county('C07', '青山县', 7, 3, { depositMissRate: 0.35, recoverRate: 0.35, lateRecoverShare: 0.3 }),
   county('C08', '白河县', 5, 2, { newUnitSwapShare: 0.7, missingInstallOutRate: 0.06 }),
-  county('C09', '石门县', 4.5, 2, { defaultHazard: 0.01, arrearsDisconnectShare: 0.05, repayShare: 0.2 }),
+  county('C09', '石门县', 4.5, 2, { defaultHazard: 0.005, arrearsDisconnectShare: 0.05, repayShare: 0.2 }),
   county('C10', '云岭县', 4, 2, { fakeInstallShare: 0.08, renewShare: 0.55, churnHazard: 0.012 }),
 ];
 

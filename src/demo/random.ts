@@ -31,47 +31,65 @@ const rotl = (x: number, k: number): number => (x << k) | (x >>> (32 - k));
 
 /** Seeds may be any safe integer: the high and low 32 bits are both mixed in. */
 export function createRng(seed: number): Rng {
-  const hi = Math.floor(seed / 0x1_0000_0000) | 0;
-  const sm = splitmix32((seed | 0) ^ Math.imul(hi, 0x85ebca6b));
-  let s0 = sm();
-  let s1 = sm();
-  let s2 = sm();
-  let s3 = sm();
-  if ((s0 | s1 | s2 | s3) === 0) s0 = 1;
-  const u32 = (): number => {
-    const result = Math.imul(rotl(Math.imul(s1, 5), 7), 9) >>> 0;
-    const t = s1 << 9;
-    s2 ^= s0;
-    s3 ^= s1;
-    s1 ^= s2;
-    s0 ^= s3;
-    s2 ^= t;
-    s3 = rotl(s3, 11);
+  return new Xoshiro128(seed);
+}
+
+class Xoshiro128 implements Rng {
+  private s0: number;
+  private s1: number;
+  private s2: number;
+  private s3: number;
+
+  constructor(seed: number) {
+    const hi = Math.floor(seed / 0x1_0000_0000) | 0;
+    const sm = splitmix32((seed | 0) ^ Math.imul(hi, 0x85ebca6b));
+    this.s0 = sm();
+    this.s1 = sm();
+    this.s2 = sm();
+    this.s3 = sm();
+    if ((this.s0 | this.s1 | this.s2 | this.s3) === 0) this.s0 = 1;
+  }
+
+  u32(): number {
+    const result = Math.imul(rotl(Math.imul(this.s1, 5), 7), 9) >>> 0;
+    const t = this.s1 << 9;
+    this.s2 ^= this.s0;
+    this.s3 ^= this.s1;
+    this.s1 ^= this.s2;
+    this.s0 ^= this.s3;
+    this.s2 ^= t;
+    this.s3 = rotl(this.s3, 11);
     return result;
-  };
-  const float = (): number => u32() / 0x1_0000_0000;
-  const int = (lo: number, hi2: number): number => lo + Math.floor(float() * (hi2 - lo + 1));
-  return {
-    u32,
-    float,
-    int,
-    chance: (p) => float() < p,
-    pick: <T>(items: readonly T[]): T => {
-      const x = items[Math.floor(float() * items.length)];
-      if (x === undefined) throw new RangeError('pick from an empty list');
-      return x;
-    },
-    weighted: (weights) => {
-      let total = 0;
-      for (const w of weights) total += w;
-      let r = float() * total;
-      for (let i = 0; i < weights.length; i++) {
-        r -= weights[i] ?? 0;
-        if (r < 0) return i;
-      }
-      return weights.length - 1;
-    },
-  };
+  }
+
+  float(): number {
+    return this.u32() / 0x1_0000_0000;
+  }
+
+  int(lo: number, hi: number): number {
+    return lo + Math.floor(this.float() * (hi - lo + 1));
+  }
+
+  chance(p: number): boolean {
+    return this.float() < p;
+  }
+
+  pick<T>(items: readonly T[]): T {
+    const x = items[Math.floor(this.float() * items.length)];
+    if (x === undefined) throw new RangeError('pick from an empty list');
+    return x;
+  }
+
+  weighted(weights: readonly number[]): number {
+    let total = 0;
+    for (const w of weights) total += w;
+    let r = this.float() * total;
+    for (let i = 0; i < weights.length; i++) {
+      r -= weights[i] ?? 0;
+      if (r < 0) return i;
+    }
+    return weights.length - 1;
+  }
 }
 
 /** An independent stream for one entity (e.g. one subscriber's personal data), derived from the seed. */
