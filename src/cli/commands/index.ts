@@ -6,8 +6,9 @@ import * as demo from './demo.command.js';
 import * as importCmd from './import.command.js';
 import * as user from './user.command.js';
 import * as metric from './metric.command.js';
+import * as plan from './plan.command.js';
 
 export type CommandModule = { register(program: Command, ctx: CliContext): void };
 
 /** Every top-level command; a module adds its own here. */
-export const commandModules: CommandModule[] = [serve, db, demo, importCmd, user, metric];
+export const commandModules: CommandModule[] = [serve, db, demo, importCmd, user, metric, plan];

@@ -14,7 +14,10 @@ export async function seedReference(db: Kysely<DB>): Promise<void> {
       { county_code: 'C03', county_name: '三县', households: 100 },
     ])
     .execute();
-  await db.insertInto('products').values({ product_code: 'P1', product_name: '宽带' }).execute();
+  await db
+    .insertInto('products')
+    .values({ product_code: 'P1', product_name: '宽带', needs_terminal: false, needs_deposit: false })
+    .execute();
   await db
     .insertInto('packages')
     .values({

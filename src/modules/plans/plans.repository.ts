@@ -191,15 +191,13 @@ export async function upsertProvinceRank(db: Db, r: ProvinceRankInput, by: strin
       entered_by: by,
     })
     .onConflict((oc) =>
-      oc
-        .columns(['year', 'month', 'metric'])
-        .doUpdateSet({
-          rank: r.rank,
-          of_total: r.ofTotal,
-          note: r.note,
-          entered_by: by,
-          entered_at: new Date(),
-        }),
+      oc.columns(['year', 'month', 'metric']).doUpdateSet({
+        rank: r.rank,
+        of_total: r.ofTotal,
+        note: r.note,
+        entered_by: by,
+        entered_at: new Date(),
+      }),
     )
     .returningAll()
     .executeTakeFirstOrThrow();
