@@ -40,6 +40,23 @@ const COUNTY_RESOURCES: Record<string, { own: Record<string, string>; other: Rec
   '/api/subscribers/:id/reveal': { own: { id: 'S1' }, other: { id: 'S2' } },
 };
 
+/**
+ * Valid parameters for routes that take a `county` filter but need more than it to answer: with a
+ * probe the matrix insists on 403 for another county (and no 403 for the own county), including
+ * every export format listed. Without one it accepts 403 or 422 (refused either way).
+ */
+const SCOPE_PROBES: Record<string, { params?: Record<string, string>; queries: string[] }> = {
+  '/api/subscribers': { queries: ['q=', 'q=S2'] },
+  '/api/metrics/:id': {
+    params: { id: 'active_subscribers' },
+    queries: ['at=2026-01-31', 'at=2026-01-31&format=csv', 'at=2026-01-31&format=xlsx'],
+  },
+  '/api/metrics/:id/drill': {
+    params: { id: 'active_subscribers' },
+    queries: ['at=2026-01-31', 'at=2026-01-31&format=csv'],
+  },
+};
+
 type Who = { key: string; role: Role; county: string | null; auditorLevel: number | null };
 const PEOPLE: Who[] = [
   { key: 'admin', role: 'admin', county: null, auditorLevel: null },
@@ -218,12 +235,22 @@ describe.each(routes)('$method $url ($permission)', (route) => {
   }
 
   if (route.method === 'GET' && takesCounty(route.querystring)) {
+    const probe = SCOPE_PROBES[route.url];
     it.each(countyBound)('$key: ?county=C02 is refused (403), never answered', async (p) => {
       if (!ROLE_PERMISSIONS[p.role].includes(route.permission)) return;
-      const res = await call('GET', `${fill(route.url)}?county=C02`, session(p.key));
-      // 422: the route needs more parameters than the matrix can guess — nothing is answered either
-      expect([403, 422]).toContain(res.statusCode);
-      if (res.statusCode === 403) expect(JSON.parse(res.body).message_en).toContain('county');
+      if (!probe) {
+        const res = await call('GET', `${fill(route.url)}?county=C02`, session(p.key));
+        // 422: the route needs parameters the matrix cannot guess (add a probe) — nothing is answered either
+        expect([403, 422]).toContain(res.statusCode);
+        return;
+      }
+      for (const q of probe.queries) {
+        const other = await call('GET', `${fill(route.url, probe.params)}?${q}&county=C02`, session(p.key));
+        expect(other.statusCode, `${q}&county=C02`).toBe(403);
+        expect(JSON.parse(other.body).message_en).toContain('county');
+        const own = await call('GET', `${fill(route.url, probe.params)}?${q}&county=C01`, session(p.key));
+        expect(own.statusCode, `${q}&county=C01`).toBe(200);
+      }
     });
   }
 });

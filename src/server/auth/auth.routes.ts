@@ -84,7 +84,7 @@ export const authRoutes =
         },
       },
       async (req) =>
-        changeOwnPassword(db, requestSession(req), {
+        changeOwnPassword(db, limiter, requestSession(req), {
           oldPassword: req.body.oldPassword,
           newPassword: req.body.newPassword,
           ip: req.ip,

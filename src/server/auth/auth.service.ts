@@ -113,13 +113,17 @@ export async function currentSession(db: Kysely<DB>, session: SessionInfo | unde
 /** Change one's own password: the old one proves it is them; their other sessions end. */
 export async function changeOwnPassword(
   db: Kysely<DB>,
+  limiter: LoginLimiter,
   session: SessionInfo | undefined,
   input: { oldPassword: string; newPassword: string; ip: string },
 ): Promise<SessionView> {
   if (!session) throw new BadRequest('此请求没有登录会话', 'This request has no sign-in session');
   const user = await findUserById(db, session.userId);
   if (!user) throw new Unauthorized();
+  // guessing the current password through a stolen session is limited like signing in
+  limiter.check(user.username, input.ip);
   if (!(await verifyPassword(user.password_hash, input.oldPassword))) {
+    limiter.fail(user.username, input.ip);
     throw new ValidationError('原密码不正确', 'The current password is wrong', { field: 'oldPassword' });
   }
   if (input.oldPassword === input.newPassword) {
