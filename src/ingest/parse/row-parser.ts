@@ -70,13 +70,13 @@ export function createRowParser(
     }
     const values: Record<string, unknown> = {};
     const errors: RowError[] = [];
-    const failed = new Set<string>();
+    let failed: Set<string> | null = null;
     for (const c of compiled) {
       const cell = c.index === undefined ? null : (cells[c.index] ?? null);
       if (isEmptyCell(cell)) {
         if (c.required) {
           errors.push(rowError(rowNo, c.label, cellText(cell), REQUIRED.zh, REQUIRED.en));
-          failed.add(c.key);
+          (failed ??= new Set()).add(c.key);
         } else values[c.key] = c.empty;
         continue;
       }
@@ -84,14 +84,14 @@ export function createRowParser(
       if (r.ok) values[c.key] = r.value;
       else {
         errors.push(rowError(rowNo, c.label, cellText(cell), r.zh, r.en));
-        failed.add(c.key);
+        (failed ??= new Set()).add(c.key);
       }
     }
     if (rule) {
       const ctx: RuleContext = {
         values,
         hasColumn: (key) => byKey.get(key)?.index !== undefined,
-        parsed: (key) => !failed.has(key),
+        parsed: (key) => !failed?.has(key),
         error: (key, zh, en) => {
           const c = byKey.get(key);
           const cell = c?.index === undefined ? null : (cells[c.index] ?? null);

@@ -20,7 +20,7 @@ const wall = (y: number, mo: number, d: number, h = 0, mi = 0, s = 0, ms = 0): D
   new Date(Date.UTC(y, mo - 1, d, h, mi, s, ms));
 
 describe('money → integer fen', () => {
-  test.each<[Cell, number]>([
+  test.each<[Cell, number | string]>([
     ['0', 0],
     ['12', 1200],
     ['12.3', 1230],
@@ -35,10 +35,17 @@ describe('money → integer fen', () => {
     ['12,345,678', 1234567800],
     ['  85.93  ', 8593],
     ['-0', 0],
+    ['-0.00', 0],
+    ['-0.5', -50],
+    ['0.05', 5],
+    ['007.10', 710],
+    ['9999999999999.99', 999999999999999], // 13 integer digits: exact Number arithmetic
+    ['12345678901234', 1234567890123400], // 14 digits: the general (BigInt) path
+    ['90071992547409.92', 'ERR amount too large'],
     [85.93, 8593],
     [1234, 123400],
     [-3.5, -350],
-  ])('accepts %j as %d fen', (cell, fen) => {
+  ])('accepts %j as %s fen', (cell, fen) => {
     expect(value(parse('money', cell))).toBe(fen);
   });
 

@@ -18,7 +18,12 @@ const ok = (value: unknown): ValueResult => ({ ok: true, value });
 const fail = (zh: string, en: string): ValueResult => ({ ok: false, zh, en });
 
 /** A cell with nothing in it (null, or only whitespace). */
-export const isEmptyCell = (c: Cell): boolean => c === null || (typeof c === 'string' && c.trim() === '');
+export const isEmptyCell = (c: Cell): boolean => {
+  if (typeof c !== 'string') return c === null;
+  const ch = c.charCodeAt(0);
+  // fast path: starts with a printable ASCII character
+  return !(ch > 32 && ch < 127) && c.trim() === '';
+};
 
 const pad2 = (n: number): string => (n < 10 ? `0${n}` : String(n));
 
@@ -133,10 +138,20 @@ function minCheck(n: number, min: ColumnDef['min']): ValueResult {
   return ok(n);
 }
 
+/** Plain amounts (`-1234.5`) small enough for exact Number arithmetic skip parseMoney's general path. */
+const PLAIN_MONEY_RE = /^(-?)(\d{1,13})(?:\.(\d{1,2}))?$/;
+
 function parseMoneyCell(c: Cell, min: ColumnDef['min']): ValueResult {
   // A numeric cell is read as the shortest decimal that round-trips (String(85.93) === '85.93').
   const text = typeof c === 'number' ? String(c) : typeof c === 'string' ? c : null;
   if (text === null) return fail('不是有效的金额', 'not a valid amount');
+  const plain = PLAIN_MONEY_RE.exec(text);
+  if (plain) {
+    const frac = plain[3] ?? '';
+    const fen =
+      Number(plain[2]) * 100 + (frac === '' ? 0 : frac.length === 1 ? Number(frac) * 10 : Number(frac));
+    return minCheck(plain[1] === '-' && fen !== 0 ? -fen : fen, min);
+  }
   const r = parseMoney(text);
   if (!r.ok) return fail(r.zh, r.en);
   return minCheck(r.fen === 0 ? 0 : r.fen, min);
@@ -232,7 +247,7 @@ export function enumMatcher(values: readonly { value: string; zh: string }[]): C
   const err = fail(`不是有效的取值，可选：${listed}`, `not one of the allowed values: ${listed}`);
   return (c) => {
     if (typeof c !== 'string' && typeof c !== 'number') return err;
-    const hit = map.get(norm(String(c)));
+    const hit = (typeof c === 'string' ? map.get(c) : undefined) ?? map.get(norm(String(c)));
     return hit === undefined ? err : ok(hit);
   };
 }

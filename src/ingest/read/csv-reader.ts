@@ -109,7 +109,7 @@ export async function openCsv(filePath: string): Promise<SheetSource> {
   // Bytes invalid in the detected encoding past the sample decode to U+FFFD: refuse the file rather than
   // store replacement characters (a genuine U+FFFD, e.g. bytes EF BF BD in UTF-8, is allowed).
   const replacement = iconv.encode('\uFFFD', ICONV_NAME[encoding]);
-  let prevTail = Buffer.alloc(0);
+  let prevTail: Buffer = Buffer.alloc(0);
   const checkDecoded = (text: string, raw: Buffer): void => {
     if (!text.includes('\uFFFD')) return;
     const genuine = Buffer.concat([prevTail, raw]).includes(replacement);
