@@ -8,6 +8,7 @@ import { auditRoutes } from '../modules/audit/audit.routes.js';
 import { subscribersRoutes } from '../modules/subscribers/subscribers.routes.js';
 import { metricsRoutes } from '../metrics/metrics.routes.js';
 import { referenceRoutes } from '../modules/reference/reference.routes.js';
+import { importsRoutes } from '../modules/imports/imports.routes.js';
 
 /** Every route plugin of the app, in one list. A module adds its plugin here. */
 export const routePlugins: ((deps: AppDeps) => FastifyPluginAsync)[] = [
@@ -19,4 +20,5 @@ export const routePlugins: ((deps: AppDeps) => FastifyPluginAsync)[] = [
   subscribersRoutes,
   metricsRoutes,
   referenceRoutes,
+  importsRoutes,
 ];

@@ -87,14 +87,14 @@ export async function applyBatch(
     if (st && p.rejected > 0) {
       await sql`insert into import_rejects (batch_id, row_no, raw, errors)
         select ${batchId}, e.row_no,
-          coalesce((array_agg(e.raw) filter (where e.raw is not null))[1], '{}'::jsonb),
+          coalesce((array_agg(e.raw) filter (where e.raw is not null))[1], '[]'::jsonb),
           coalesce(jsonb_agg(x.err) filter (where x.err is not null), '[]'::jsonb)
         from ${sql.table(st.errors)} e left join lateral jsonb_array_elements(e.errors) x(err) on true
         group by e.row_no`.execute(trx);
     } else if (!st && p.errors.length > 0) {
       await trx
         .insertInto('import_rejects')
-        .values({ batch_id: batchId, row_no: 0, raw: '{}', errors: JSON.stringify(p.errors) })
+        .values({ batch_id: batchId, row_no: 0, raw: '[]', errors: JSON.stringify(p.errors) })
         .execute();
     }
 

@@ -115,9 +115,25 @@ describe('allow-partial round trip', () => {
       raw: Record<string, string>;
     }>`select row_no, raw from import_rejects
       where batch_id = ${r.batch_id} order by row_no`.execute(database.db);
-    expect(rejects.rows.map((x) => [x.row_no, x.raw['用户编码'], x.raw['应收金额']])).toEqual([
-      [3, 'SX', '20'],
-      [4, 'S2', 'abc'],
+    expect(rejects.rows.map((x) => [x.row_no, x.raw])).toEqual([
+      [
+        3,
+        [
+          ['用户编码', 'SX'],
+          ['账期', '202611'],
+          ['应收金额', '20'],
+          ['备注', ''],
+        ],
+      ],
+      [
+        4,
+        [
+          ['用户编码', 'S2'],
+          ['账期', '202611'],
+          ['应收金额', 'abc'],
+          ['备注', ''],
+        ],
+      ],
     ]);
     // the user fixes the two rows and imports them again
     const fixed = await importFile(database, {

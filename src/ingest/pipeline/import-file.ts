@@ -216,7 +216,7 @@ async function stageRows(
       rows.push(line);
       chars += line.length;
     } else {
-      const line = `${row.rowNo},${csvField(JSON.stringify(row.raw))},${csvField(JSON.stringify(row.errors))}\n`;
+      const line = `${row.rowNo},${csvField(JSON.stringify(Object.entries(row.raw)))},${csvField(JSON.stringify(row.errors))}\n`;
       errs.push(line);
       chars += line.length;
     }
@@ -226,6 +226,7 @@ async function stageRows(
   return read;
 }
 
+/** Raw cells are kept as [header, value] pairs: jsonb objects do not keep the file's column order. */
 /** Second pass over the file for the original cells of rows that failed a set-based check. */
 async function fillRawOfRejects(
   database: Database,
@@ -241,7 +242,7 @@ async function fillRawOfRejects(
   let buf: string[] = [];
   for await (const row of opened.rows) {
     if (!wanted.has(row.rowNo)) continue;
-    buf.push(`${row.rowNo},${csvField(JSON.stringify(row.raw))},"[]"\n`);
+    buf.push(`${row.rowNo},${csvField(JSON.stringify(Object.entries(row.raw)))},"[]"\n`);
     if (buf.length >= CHUNK_ROWS) {
       await database.copyRows(st.errors, ['row_no', 'raw', 'errors'], buf.join(''));
       buf = [];
