@@ -137,7 +137,11 @@ export function createImportService(deps: { database: Database }) {
         const page = await rejectsPage(deps.database.db, batchId, after, 5000);
         if (page.length === 0) break;
         for (const r of page) {
-          for (const [h] of r.raw) if (!seen.has(h)) (seen.add(h), headers.push(h));
+          for (const [h] of r.raw) {
+            if (seen.has(h)) continue;
+            seen.add(h);
+            headers.push(h);
+          }
           const reason = r.errors
             .map((e) => `${e.column ? `「${e.column}」` : ''}${e.message_zh} / ${e.message_en}`)
             .join('；');
