@@ -1,21 +1,23 @@
-import { Select } from 'antd';
+import { Button } from 'antd';
+import { GlobalOutlined } from '@ant-design/icons';
 import { useTranslation } from 'react-i18next';
-import { currentLang, setLanguage, type Lang } from '../i18n';
+import { currentLang, setLanguage } from '../i18n';
 
+/** One button that switches between the two UI languages; the label names the language it switches to. */
 export function LanguageSwitch() {
   const { t } = useTranslation();
+  const next = currentLang() === 'zh-CN' ? 'en-US' : 'zh-CN';
   return (
-    <Select<Lang>
-      data-testid="language-switch"
-      aria-label={t('shell.language')}
+    <Button
       size="small"
-      value={currentLang()}
-      onChange={(lang) => void setLanguage(lang)}
-      options={[
-        { value: 'zh-CN', label: '中文' },
-        { value: 'en-US', label: 'English' },
-      ]}
-      style={{ width: 100 }}
-    />
+      icon={<GlobalOutlined />}
+      data-testid="language-switch"
+      data-lang={currentLang()}
+      aria-label={t('shell.language')}
+      lang={next}
+      onClick={() => void setLanguage(next)}
+    >
+      {next === 'en-US' ? 'English' : '中文'}
+    </Button>
   );
 }

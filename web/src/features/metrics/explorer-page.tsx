@@ -1,4 +1,4 @@
-import { useState } from 'react';
+import { useEffect, useState } from 'react';
 import { Alert, Button, Card, Empty, Space, Spin, Statistic, Tag, Typography } from 'antd';
 import { DownloadOutlined } from '@ant-design/icons';
 import { useTranslation } from 'react-i18next';
@@ -24,6 +24,15 @@ export function ExplorerPage() {
   const def = state.metric ? metric(state.metric) : undefined;
   const ready = def !== undefined && isComplete(def, state.query);
   const [drill, setDrill] = useState<DrillTarget | null>(null);
+
+  // A shared link naming only the metric gets the default time parameter of its kind.
+  useEffect(() => {
+    if (def && !isComplete(def, state.query)) {
+      setParams(toSearchParams({ metric: def.id, query: queryForMetric(def, state.query) }), {
+        replace: true,
+      });
+    }
+  }, [def, state.query, setParams]);
 
   const answer = useApi(
     () => metricsApi.query(def!.id, state.query),

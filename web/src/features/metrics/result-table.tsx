@@ -71,6 +71,7 @@ export function ResultTable({ def, answer, onRow }: Props) {
           if (e.key === 'Enter') onRow(r);
         },
         tabIndex: 0,
+        'data-testid': 'explorer-row',
         style: { cursor: 'pointer' },
         title: t('explorer.clickToDrill'),
       })}
