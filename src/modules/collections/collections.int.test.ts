@@ -4,6 +4,7 @@ import { systemActor, type Actor } from '../../server/rbac.js';
 import { addAdjustment, addBill, addPayment, addSubscriber, seedReference } from './test-fixtures.js';
 import { collectionCurve, collectionsOverview, owingSubscribers } from './collections.service.js';
 import { arrearsOverview, setArrearsTarget } from './arrears.service.js';
+import { bulletinHtml, bulletinXlsx, generateBulletin, getBulletin } from './bulletin.service.js';
 
 const system = systemActor('tester');
 const manager = (county: string): Actor => ({
@@ -149,5 +150,44 @@ describe('arrears page', () => {
         progress: { value: 0.5, numerator: 5000, denominator: 10000 },
       },
     ]);
+  });
+});
+
+describe('bulletin', () => {
+  it('ranks counties, compares with the previous period and archives the bulletin', async () => {
+    const { bulletin_id, content } = await generateBulletin(t.db, system, 'month', '2026-06');
+    expect([content.bill_month, content.cutoff, content.period.from, content.period.to]).toEqual([
+      '2026-05',
+      '2026-06-30',
+      '2026-06-01',
+      '2026-06-30',
+    ]);
+    expect(
+      content.rows.map((r) => [
+        r.rank,
+        r.county_code,
+        r.rate.value,
+        r.below_target,
+        r.previous_rate.value,
+        r.change_bp,
+        r.long_term,
+        r.long_term_previous,
+        r.adjustments,
+        r.adjustment_level,
+      ]),
+    ).toEqual([
+      [1, 'C01', 1, false, null, null, 3000, 3000, 1000, 'none'],
+      [2, 'C02', 0, true, null, null, 0, 0, 0, 'none'],
+    ]);
+    // regenerating replaces the archived copy, a county user reads only their row
+    const again = await generateBulletin(t.db, system, 'month', '2026-06');
+    expect(again.bulletin_id).toBe(bulletin_id);
+    const mine = await getBulletin(t.db, manager('C02'), bulletin_id);
+    expect(mine.rows.map((r) => [r.county_code, r.rank])).toEqual([['C02', 2]]);
+    await expect(generateBulletin(t.db, manager('C02'), 'week', '2026-W23')).rejects.toMatchObject({
+      code: 'forbidden',
+    });
+    expect((await bulletinXlsx(content)).subarray(0, 2).toString()).toBe('PK');
+    expect(bulletinHtml(content)).toContain('<tr class="below">');
   });
 });
