@@ -1,9 +1,10 @@
 import fs from 'node:fs';
 import ExcelJS from 'exceljs';
+import JSZip from 'jszip';
 import { afterAll, describe, expect, it, test } from 'vitest';
 import { DATASETS } from '../../datasets/index.js';
 import { importFixture, tempDir } from '../../../test/support/fixture-files.js';
-import { openDatasetFile, type ParsedRow } from '../open-file.js';
+import { ImportFileError, openDatasetFile, type ParsedRow } from '../open-file.js';
 import { columnIndex, isDateFormat, openXlsx } from './xlsx-reader.js';
 
 const tmp = tempDir();
@@ -197,5 +198,62 @@ describe('other workbook shapes', () => {
       start_date: '2026-01-01',
       end_date: '2026-12-31',
     });
+  });
+});
+
+describe('hand-made workbooks', () => {
+  /** A minimal workbook: no styles, no shared strings, prefixed XML names, given sheet XML. */
+  async function minimalXlsx(name: string, sheetData: string): Promise<string> {
+    const zip = new JSZip();
+    zip.file(
+      'xl/workbook.xml',
+      '<x:workbook xmlns:x="http://schemas.openxmlformats.org/spreadsheetml/2006/main" xmlns:r="http://schemas.openxmlformats.org/officeDocument/2006/relationships"><x:sheets><x:sheet name="bills" sheetId="1" r:id="rId1"/></x:sheets></x:workbook>',
+    );
+    zip.file(
+      'xl/_rels/workbook.xml.rels',
+      '<Relationships xmlns="http://schemas.openxmlformats.org/package/2006/relationships"><Relationship Id="rId1" Type="http://schemas.openxmlformats.org/officeDocument/2006/relationships/worksheet" Target="/xl/worksheets/data.xml"/></Relationships>',
+    );
+    zip.file(
+      'xl/worksheets/data.xml',
+      `<x:worksheet xmlns:x="http://schemas.openxmlformats.org/spreadsheetml/2006/main"><x:sheetData>${sheetData}`,
+    );
+    const file = tmp.file(name);
+    fs.writeFileSync(file, await zip.generateAsync({ type: 'nodebuffer', compression: 'DEFLATE' }));
+    return file;
+  }
+  const inline = (ref: string, text: string) =>
+    `<x:c r="${ref}" t="inlineStr"><x:is><x:t>${text}</x:t></x:is></x:c>`;
+  const header = `<x:row r="1">${inline('A1', 'subscriber_id')}${inline('B1', 'bill_month')}${inline('C1', 'amount')}</x:row>`;
+
+  it('reads prefixed XML, absolute targets, cells without r and booleans/str/error cells', async () => {
+    const file = await minimalXlsx(
+      'bills-minimal.xlsx',
+      `${header}<x:row r="3"><x:c t="str"><x:f>A1</x:f><x:v>S1</x:v></x:c><x:c><x:v>202606</x:v></x:c><x:c t="b"><x:v>1</x:v></x:c></x:row>` +
+        `<x:row><x:c r="A4" t="e"><x:v>#N/A</x:v></x:c><x:c r="C4"><x:v>5</x:v></x:c></x:row></x:sheetData></x:worksheet>`,
+    );
+    const src = await openXlsx(file, ['bills']);
+    const rows = [];
+    for (let r = await src.rows.next(); !r.done; r = await src.rows.next()) rows.push(r.value);
+    expect(rows).toEqual([
+      { rowNo: 1, cells: ['subscriber_id', 'bill_month', 'amount'] },
+      { rowNo: 3, cells: ['S1', 202606, true] },
+      { rowNo: 4, cells: ['#N/A', null, 5] },
+    ]);
+  });
+
+  it('reports malformed sheet XML as a damaged file, not a stack trace', async () => {
+    const file = await minimalXlsx(
+      'bills-broken.xlsx',
+      `${header}<x:row r="2"><x:c r="A2"><x:v>1</x:c></x:row>`,
+    );
+    // a small sheet is damaged within its first chunk, so opening (reading the header) already fails
+    const err = await (async () => {
+      const opened = await openDatasetFile(file, DATASETS.bills);
+      for await (const _ of opened.rows) {
+        // read to the damage
+      }
+    })().catch((e: unknown) => e);
+    expect(err).toBeInstanceOf(ImportFileError);
+    expect((err as ImportFileError).message_en).toMatch(/^the \.xlsx file is damaged and cannot be read: /);
   });
 });

@@ -175,6 +175,16 @@ async function readSharedStrings(entry: ZipEntry | undefined): Promise<string[]>
   return out;
 }
 
+/** Malformed XML or a broken zip entry: say so instead of surfacing a parser stack trace. */
+function corrupt(e: unknown): never {
+  if (e instanceof ImportFileError) throw e;
+  const detail = e instanceof Error ? e.message : String(e);
+  throw ImportFileError.of(
+    `xlsx 文件已损坏，无法读取：${detail}`,
+    `the .xlsx file is damaged and cannot be read: ${detail}`,
+  );
+}
+
 const notXlsx = () =>
   ImportFileError.of(
     '不是有效的 xlsx 文件（请用 Excel 或 WPS 另存为 .xlsx）',
@@ -202,7 +212,7 @@ export async function openXlsx(filePath: string, sheetNames: readonly string[]):
   const lower = new Map(files.map((f) => [f.path.toLowerCase(), f]));
   const find = (p: string) => exact.get(p) ?? lower.get(p.toLowerCase());
 
-  const wb = await readWorkbook(find);
+  const wb = await readWorkbook(find).catch(corrupt);
   const norm = (s: string) => s.normalize('NFKC').trim().toLowerCase();
   const wanted = new Set(sheetNames.map(norm));
   const sheet = wb.sheets.find((s) => wanted.has(norm(s.name))) ?? wb.sheets[0];
@@ -213,7 +223,7 @@ export async function openXlsx(filePath: string, sheetNames: readonly string[]):
   const [dateStyles, shared] = await Promise.all([
     readDateStyles(wb.styles ? find(wb.styles) : undefined),
     readSharedStrings(wb.sharedStrings ? find(wb.sharedStrings) : undefined),
-  ]);
+  ]).catch(corrupt);
 
   const stream = sheetEntry.stream();
   let bytesRead = 0;
@@ -306,7 +316,10 @@ export async function openXlsx(filePath: string, sheetNames: readonly string[]):
   }
 
   async function* rows(): AsyncGenerator<RawRow> {
-    for await (const _ of streamXml(stream, parser, (n) => (bytesRead += n))) {
+    const chunks = streamXml(stream, parser, (n) => (bytesRead += n));
+    for (;;) {
+      const r = await chunks.next().catch(corrupt);
+      if (r.done) break;
       const batch = ready.splice(0);
       for (const row of batch) yield row;
     }
