@@ -168,6 +168,49 @@ export type ImportRowVersionTable = { batch_id: Int8; dataset: string; row_key: 
 export type ImportRejectTable = { batch_id: Int8; row_no: number; raw: Json; errors: Json };
 export type DerivedStaleTable = { family: string; period: DateStr; county_code: Generated<string>; marked_at: Generated<Ts> };
 
+/** Metrics aggregates (migration 202611282400, src/metrics/aggregates). */
+export type MxBillStateTable = {
+  bill_month: DateStr;
+  county_code: string;
+  product_code: string;
+  valid_from: DateStr | null;
+  valid_to: DateStr | null;
+  due: number;
+  collected: number;
+  owed: number;
+};
+export type MxBillLastdayTable = { bill_month: DateStr; event_month: DateStr; last_day: DateStr };
+export type MxRevenueTable = {
+  bill_month: DateStr;
+  adj_month: DateStr | null;
+  county_code: string;
+  product_code: string;
+  amount: number;
+};
+export type MxOrdersDailyTable = {
+  day: DateStr;
+  order_type: string;
+  county_code: string;
+  product_code: string;
+  n: number;
+};
+export type MxSubCohortTable = {
+  county_code: string;
+  product_code: string;
+  install_month: DateStr;
+  disconnect_month: DateStr | null;
+  n: number;
+};
+export type MxZeroFeeTable = {
+  month: DateStr;
+  county_code: string;
+  product_code: string;
+  users: number;
+  activated: number;
+};
+export type MxZeroFeeMonthTable = { month: DateStr };
+export type MxCashDailyTable = { outlet_code: string; day: DateStr; expected: number; banked: number };
+
 export type Role = 'admin' | 'city_staff' | 'county_manager' | 'auditor' | 'support_centre' | 'leader';
 export type UserTable = {
   user_id: Generated<number>;
@@ -357,6 +400,14 @@ export type DB = {
   import_row_versions: ImportRowVersionTable;
   import_rejects: ImportRejectTable;
   derived_stale: DerivedStaleTable;
+  mx_bill_state: MxBillStateTable;
+  mx_bill_lastday: MxBillLastdayTable;
+  mx_revenue: MxRevenueTable;
+  mx_orders_daily: MxOrdersDailyTable;
+  mx_sub_cohort: MxSubCohortTable;
+  mx_zero_fee: MxZeroFeeTable;
+  mx_zero_fee_months: MxZeroFeeMonthTable;
+  mx_cash_daily: MxCashDailyTable;
   users: UserTable;
   sessions: SessionTable;
   audit_log: AuditLogTable;

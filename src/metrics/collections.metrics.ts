@@ -55,7 +55,7 @@ const billMonth = (id: 'receivable' | 'current_collected' | 'current_collection_
 });
 
 /** Bill-month range of an arrears figure at t: long-term = EOM(m+3) < t ⇔ m ≤ month(t) − 4. */
-function arrearsRange(id: string, at: string): [string, string] {
+export function arrearsRange(id: string, at: string): [string, string] {
   const mt = monthOf(at);
   if (id === 'arrears_aging') return ['1900-01-01', firstDay(addMonths(mt, -1))];
   const hi = firstDay(addMonths(mt, -4));

@@ -8,6 +8,7 @@ import { collectionsMetrics } from './collections.metrics.js';
 import { developmentMetrics } from './development.metrics.js';
 import { healthMetrics } from './health.metrics.js';
 import { terminalsMetrics } from './terminals.metrics.js';
+import { aggregatesEnabled, fromAggregates } from './aggregates/serve.js';
 import { checkQuery, periodMonths, type CheckedQuery } from './query.js';
 import { basisOf, enumerateGroups, shapeRows, type RawRow } from './shape.js';
 import type { Dim, MetricAnswer, MetricDef, MetricQuery, ScopedQuery } from './types.js';
@@ -82,10 +83,12 @@ export async function runMetric(
   db: Kysely<DB>,
   actor: Actor,
   q: MetricQuery,
-  opts: { today?: string } = {},
+  opts: { today?: string; aggregates?: boolean } = {},
 ): Promise<MetricAnswer> {
   const p = await prepareQuery(db, actor, q, opts.today);
-  const raw = await aggregate(db, p);
+  // the aggregates answer when every slice the query needs is fresh; otherwise the detail records do
+  const useAgg = (opts.aggregates ?? true) && aggregatesEnabled();
+  const raw = (useAgg ? await fromAggregates(db, p.sq) : null) ?? (await aggregate(db, p));
   const { info } = p.def;
   const isArrears = info.family === 'collections' && info.kind === 'point';
   let months: string[] = [];

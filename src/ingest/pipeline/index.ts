@@ -1,3 +1,5 @@
+// derived data that must follow every batch and undo: registered before any import can run
+import '../../metrics/aggregates/register.js';
 export {
   importFile,
   sha256File,

@@ -1,0 +1,176 @@
+import { sql, type Kysely, type RawBuilder } from 'kysely';
+import type { DB } from '../../db/schema.js';
+import { addMonths, endOfMonth, firstDay, monthOf } from '../../core/dates.js';
+
+/*
+ * Recompute the aggregate slices the source-table triggers marked stale (derived_stale, family
+ * 'metrics.*', period = first day of a month) and clear the marks, all on the caller's connection or
+ * transaction. The import hook runs it inside the import transaction; benchmarks and maintenance
+ * call it directly.
+ */
+
+export type RefreshReport = { slices: Record<string, number>; ms: number };
+
+const d = (v: string): RawBuilder<unknown> => sql`${v}::date`;
+const inList = (months: readonly string[]) => sql.join(months.map(d));
+
+async function marked(db: Kysely<DB>): Promise<Map<string, string[]>> {
+  const r = await sql<{ family: string; period: string }>`
+    select family, period::text as period from derived_stale where family like 'metrics.%' order by family, period`.execute(
+    db,
+  );
+  const out = new Map<string, string[]>();
+  for (const row of r.rows) out.set(row.family, [...(out.get(row.family) ?? []), row.period]);
+  return out;
+}
+
+const clear = (db: Kysely<DB>, family: string, months: readonly string[]) =>
+  sql`delete from derived_stale where family = ${family} and period in (${inList(months)})`.execute(db);
+
+/**
+ * Bill months: per (subscriber, bill month) the running due/paid after each month in which something
+ * happened (bill = before everything, adjustments by adjusted month, payments by paid month) — a
+ * piecewise-constant state valid from that month to the month before the next event — summed per
+ * (county, product, bill month, validity). Any month-end cutoff reads one piece per group. Also the
+ * last event day per (bill month, event month), which decides whether a mid-month cutoff equals its
+ * month end, and revenue per (bill month, adjustment month).
+ */
+async function refreshBill(db: Kysely<DB>, months: readonly string[]): Promise<void> {
+  const M = inList(months);
+  await sql`delete from mx_bill_state where bill_month in (${M})`.execute(db);
+  await sql`delete from mx_bill_lastday where bill_month in (${M})`.execute(db);
+  await sql`delete from mx_revenue where bill_month in (${M})`.execute(db);
+  await sql`
+    insert into mx_bill_state (bill_month, county_code, product_code, valid_from, valid_to, due, collected, owed)
+    with g as (
+      select subscriber_id, bill_month, e, sum(bill)::bigint as bill, sum(adj)::bigint as adj, sum(paid)::bigint as paid
+      from (
+        select subscriber_id, bill_month, null::date as e, amount as bill, 0::bigint as adj, 0::bigint as paid
+        from bills where bill_month in (${M})
+        union all
+        select subscriber_id, bill_month, date_trunc('month', adjusted_day)::date, 0, amount, 0
+        from adjustments where bill_month in (${M})
+        union all
+        select subscriber_id, bill_month, date_trunc('month', paid_day)::date, 0, 0, amount
+        from payments where bill_month in (${M})
+      ) x group by subscriber_id, bill_month, e
+    ),
+    c as (
+      select subscriber_id, bill_month, e,
+        lead(e) over (partition by subscriber_id, bill_month order by e nulls first) as next_e,
+        greatest(sum(bill + adj) over w, 0) as due, sum(paid) over w as paid
+      from g window w as (partition by subscriber_id, bill_month order by e nulls first rows unbounded preceding)
+    )
+    select c.bill_month, s.county_code, s.product_code, c.e, (c.next_e - interval '1 month')::date,
+      sum(c.due)::bigint, sum(least(c.paid, c.due))::bigint, sum(greatest(c.due - c.paid, 0))::bigint
+    from c join subscribers s on s.subscriber_id = c.subscriber_id
+    group by 1, 2, 3, 4, 5`.execute(db);
+  await sql`
+    insert into mx_bill_lastday (bill_month, event_month, last_day)
+    select bill_month, date_trunc('month', day)::date, max(day) from (
+      select bill_month, adjusted_day as day from adjustments where bill_month in (${M})
+      union all select bill_month, paid_day from payments where bill_month in (${M})
+    ) x group by 1, 2`.execute(db);
+  await sql`
+    insert into mx_revenue (bill_month, adj_month, county_code, product_code, amount)
+    select x.bill_month, x.adj_month, s.county_code, s.product_code, sum(x.amount)::bigint from (
+      select subscriber_id, bill_month, null::date as adj_month, amount from bills where bill_month in (${M})
+      union all
+      select subscriber_id, bill_month, date_trunc('month', adjusted_day)::date, amount from adjustments where bill_month in (${M})
+    ) x join subscribers s on s.subscriber_id = x.subscriber_id
+    group by 1, 2, 3, 4`.execute(db);
+  await clear(db, 'metrics.bill', months);
+}
+
+/** Orders per (day, type, county, product) for the order-count metrics. */
+async function refreshOrders(db: Kysely<DB>, months: readonly string[]): Promise<void> {
+  for (const m of months) {
+    const lo = m;
+    const hi = endOfMonth(monthOf(m));
+    await sql`delete from mx_orders_daily where day between ${d(lo)} and ${d(hi)}`.execute(db);
+    await sql`
+      insert into mx_orders_daily (day, order_type, county_code, product_code, n)
+      select o.order_day, o.order_type, s.county_code, s.product_code, count(*)
+      from orders o join subscribers s on s.subscriber_id = o.subscriber_id
+      where o.order_type in ('new_install', 'disconnect') and o.order_day between ${d(lo)} and ${d(hi)}
+      group by 1, 2, 3, 4`.execute(db);
+  }
+  await clear(db, 'metrics.orders', months);
+}
+
+/** Cash per outlet-day: cash payments − cash refunds taken at the outlet, and what it banked. */
+async function refreshCash(db: Kysely<DB>, months: readonly string[]): Promise<void> {
+  for (const m of months) {
+    const lo = d(m);
+    const hi = d(endOfMonth(monthOf(m)));
+    await sql`delete from mx_cash_daily where day between ${lo} and ${hi}`.execute(db);
+    await sql`
+      insert into mx_cash_daily (outlet_code, day, expected, banked)
+      select outlet_code, day, sum(expected)::bigint, sum(banked)::bigint from (
+        select outlet_code, paid_day as day, amount as expected, 0::bigint as banked
+        from payments where channel = 'cash' and outlet_code is not null and paid_day between ${lo} and ${hi}
+        union all
+        select outlet_code, refunded_day, -amount, 0
+        from refunds where channel = 'cash' and outlet_code is not null and refunded_day between ${lo} and ${hi}
+        union all
+        select outlet_code, business_date, 0, amount from cash_deposits where business_date between ${lo} and ${hi}
+      ) u group by 1, 2`.execute(db);
+  }
+  await clear(db, 'metrics.cash', months);
+}
+
+/** Subscribers per (county, product, install month, disconnect month): active at month ends, churn. */
+async function refreshCohort(db: Kysely<DB>): Promise<void> {
+  await sql`delete from mx_sub_cohort`.execute(db);
+  await sql`
+    insert into mx_sub_cohort (county_code, product_code, install_month, disconnect_month, n)
+    select county_code, product_code, date_trunc('month', install_date)::date,
+      date_trunc('month', disconnect_date)::date, count(*)
+    from subscribers group by 1, 2, 3, 4`.execute(db);
+  await clear(db, 'metrics.subs', ['1900-01-01']);
+}
+
+/** Zero-fee users (N = 3) at month m, and those of m − 1 activated in m (a bill > 0 in m). */
+async function refreshZeroFee(db: Kysely<DB>, months: readonly string[]): Promise<void> {
+  for (const m of months) {
+    const mm = monthOf(m);
+    const zf = (k: string) => {
+      const w0 = firstDay(addMonths(k, -2));
+      return sql`s.install_date < ${d(w0)} and (s.disconnect_date is null or s.disconnect_date > ${d(endOfMonth(k))})
+        and not exists (select 1 from bills b where b.subscriber_id = s.subscriber_id
+          and b.bill_month between ${d(w0)} and ${d(firstDay(k))} and b.amount > 0)`;
+    };
+    const prev = addMonths(mm, -1);
+    await sql`delete from mx_zero_fee where month = ${d(m)}`.execute(db);
+    await sql`
+      insert into mx_zero_fee (month, county_code, product_code, users, activated)
+      select ${d(m)}, county_code, product_code, sum(u)::bigint, sum(a)::bigint from (
+        select s.county_code, s.product_code, 1 as u, 0 as a from subscribers s where ${zf(mm)}
+        union all
+        select s.county_code, s.product_code, 0, 1 from subscribers s
+        join bills b on b.subscriber_id = s.subscriber_id and b.bill_month = ${d(m)} and b.amount > 0
+        where ${zf(prev)}
+      ) x group by county_code, product_code`.execute(db);
+    await sql`insert into mx_zero_fee_months (month) values (${d(m)}) on conflict do nothing`.execute(db);
+  }
+  await clear(db, 'metrics.zero_fee', months);
+}
+
+/**
+ * Bring every marked slice up to date. Cheap when nothing is marked (one indexed read), so the import
+ * hook calls it after every batch.
+ */
+export async function refreshMetricAggregates(db: Kysely<DB>): Promise<RefreshReport> {
+  const t0 = performance.now();
+  const marks = await marked(db);
+  const slices: Record<string, number> = {};
+  for (const [family, months] of marks) {
+    slices[family] = months.length;
+    if (family === 'metrics.bill') await refreshBill(db, months);
+    else if (family === 'metrics.orders') await refreshOrders(db, months);
+    else if (family === 'metrics.cash') await refreshCash(db, months);
+    else if (family === 'metrics.subs') await refreshCohort(db);
+    else if (family === 'metrics.zero_fee') await refreshZeroFee(db, months);
+  }
+  return { slices, ms: performance.now() - t0 };
+}

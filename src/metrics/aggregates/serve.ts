@@ -1,0 +1,221 @@
+import { sql, type Kysely, type RawBuilder } from 'kysely';
+import type { DB } from '../../db/schema.js';
+import { endOfMonth, firstDay, monthOf } from '../../core/dates.js';
+import { arrearsRange } from '../collections.metrics.js';
+import type { RawRow } from '../shape.js';
+import type { ScopedQuery } from '../types.js';
+
+/*
+ * Answers from the aggregates (src/metrics/aggregates/refresh.ts), or null when they cannot answer
+ * this query exactly: parameters outside what they store (an odd cutoff with later events in its
+ * month, a non-month-end date, n ≠ 3, …) or a slice the triggers marked stale. The caller then runs
+ * the metric's detail query, so a figure is never stale, only slower.
+ */
+
+const d = (v: string): RawBuilder<unknown> => sql`${v}::date`;
+const isMonthEnd = (t: string) => t === endOfMonth(monthOf(t));
+const isMonthStart = (t: string) => t === firstDay(monthOf(t));
+
+/** True when no slice of `family` with period in [lo, hi] (first days of months) is marked stale. */
+async function fresh(db: Kysely<DB>, family: string, lo: string, hi: string): Promise<boolean> {
+  const r = await sql<{ x: number }>`select 1 as x from derived_stale
+    where family = ${family} and period between ${d(lo)} and ${d(hi)} limit 1`.execute(db);
+  return r.rows.length === 0;
+}
+
+/** County / product filters (already the actor's scope) on an aggregate table alias. */
+function scope(q: ScopedQuery, alias: string): RawBuilder<unknown> {
+  const c: RawBuilder<unknown>[] = [sql`true`];
+  if (q.county !== null) c.push(sql`${sql.ref(`${alias}.county_code`)} = ${q.county}`);
+  if (q.product !== null) c.push(sql`${sql.ref(`${alias}.product_code`)} = ${q.product}`);
+  return sql.join(c, sql` and `);
+}
+
+type Row = { county: string | null; product?: string | null; month?: string | null; outlet?: string | null };
+
+async function rows(db: Kysely<DB>, query: RawBuilder<unknown>): Promise<RawRow[]> {
+  const r = await sql<Row & { num: number | string; den: number | string }>`${query}`.execute(db);
+  return r.rows.map((x) => ({ ...x, num: Number(x.num), den: Number(x.den) }));
+}
+
+/**
+ * The state of every (subscriber, bill month) at cutoff t equals its state at the end of t's month
+ * when no payment or adjustment of those bill months falls after t in that month.
+ */
+async function cutoffServable(db: Kysely<DB>, lo: string, hi: string, t: string): Promise<boolean> {
+  if (isMonthEnd(t)) return true;
+  const r = await sql<{ x: number }>`select 1 as x from mx_bill_lastday
+    where bill_month between ${d(lo)} and ${d(hi)} and event_month = ${d(firstDay(monthOf(t)))} and last_day > ${d(t)}
+    limit 1`.execute(db);
+  return r.rows.length === 0;
+}
+
+/** Pieces of mx_bill_state valid at the month of t. */
+const pieceAt = (t: string) => {
+  const T = d(firstDay(monthOf(t)));
+  return sql`(b.valid_from is null or b.valid_from <= ${T}) and (b.valid_to is null or b.valid_to >= ${T})`;
+};
+
+async function billMonth(db: Kysely<DB>, q: ScopedQuery): Promise<RawRow[] | null> {
+  if (!(await fresh(db, 'metrics.bill', q.month, q.month))) return null;
+  if (!(await cutoffServable(db, q.month, q.month, q.at))) return null;
+  const id = q.info.id;
+  const nd =
+    id === 'receivable'
+      ? sql`sum(b.due) as num, 0 as den`
+      : id === 'current_collected'
+        ? sql`sum(b.collected) as num, 0 as den`
+        : sql`sum(b.collected) as num, sum(b.due) as den`;
+  return rows(
+    db,
+    sql`select b.county_code as county, b.product_code as product, ${nd} from mx_bill_state b
+      where b.bill_month = ${d(q.month)} and ${pieceAt(q.at)} and ${scope(q, 'b')} group by 1, 2`,
+  );
+}
+
+async function arrears(db: Kysely<DB>, q: ScopedQuery): Promise<RawRow[] | null> {
+  const [lo, hi] = arrearsRange(q.info.id, q.at);
+  if (lo > hi) return [];
+  if (!(await fresh(db, 'metrics.bill', lo, hi))) return null;
+  if (!(await cutoffServable(db, lo, hi, q.at))) return null;
+  return rows(
+    db,
+    sql`select b.county_code as county, b.product_code as product, to_char(b.bill_month, 'YYYY-MM') as month,
+        sum(b.owed) as num, 0 as den from mx_bill_state b
+      where b.bill_month between ${d(lo)} and ${d(hi)} and ${pieceAt(q.at)} and ${scope(q, 'b')}
+      group by 1, 2, 3 having sum(b.owed) <> 0`,
+  );
+}
+
+async function orders(db: Kysely<DB>, q: ScopedQuery): Promise<RawRow[] | null> {
+  if (!(await fresh(db, 'metrics.orders', firstDay(monthOf(q.from)), firstDay(monthOf(q.to))))) return null;
+  const id = q.info.id;
+  const types =
+    id === 'new_installs'
+      ? ['new_install']
+      : id === 'disconnections'
+        ? ['disconnect']
+        : ['new_install', 'disconnect'];
+  const sign =
+    id === 'net_adds' ? sql`case when o.order_type = 'disconnect' then -o.n else o.n end` : sql`o.n`;
+  return rows(
+    db,
+    sql`select o.county_code as county, o.product_code as product, to_char(o.day, 'YYYY-MM') as month,
+        sum(${sign}) as num, 0 as den from mx_orders_daily o
+      where o.day between ${d(q.from)} and ${d(q.to)} and o.order_type in (${sql.join(types)}) and ${scope(q, 'o')}
+      group by 1, 2, 3`,
+  );
+}
+
+async function revenue(db: Kysely<DB>, q: ScopedQuery): Promise<RawRow[] | null> {
+  // revenue periods are whole months (checked by the query gate), so "adjusted_day ≤ to" is a month test
+  if (!(await fresh(db, 'metrics.bill', q.from, firstDay(monthOf(q.to))))) return null;
+  return rows(
+    db,
+    sql`select r.county_code as county, r.product_code as product, to_char(r.bill_month, 'YYYY-MM') as month,
+        sum(r.amount) as num, 0 as den from mx_revenue r
+      where r.bill_month between ${d(q.from)} and ${d(q.to)}
+        and (r.adj_month is null or r.adj_month <= ${d(firstDay(monthOf(q.to)))}) and ${scope(q, 'r')}
+      group by 1, 2, 3`,
+  );
+}
+
+async function cohort(db: Kysely<DB>, q: ScopedQuery): Promise<RawRow[] | null> {
+  if (!(await fresh(db, 'metrics.subs', '1900-01-01', '1900-01-01'))) return null;
+  if (q.info.id === 'active_subscribers') {
+    if (!isMonthEnd(q.at)) return null;
+    const T = d(firstDay(monthOf(q.at)));
+    return rows(
+      db,
+      sql`select c.county_code as county, c.product_code as product, sum(c.n) as num, 0 as den from mx_sub_cohort c
+        where c.install_month <= ${T} and (c.disconnect_month is null or c.disconnect_month > ${T}) and ${scope(q, 'c')}
+        group by 1, 2`,
+    );
+  }
+  // churn over whole months: A = installed by the month before `from` and not disconnected before it
+  if (!isMonthStart(q.from) || !isMonthEnd(q.to)) return null;
+  const rate = q.info.id === 'churn_rate';
+  const periods = q.by.includes('month')
+    ? sql`select to_char(g.m, 'YYYY-MM') as pkey, g.m::date as pf, g.m::date as pl
+        from generate_series(${q.from}::timestamp, ${q.to}::timestamp, interval '1 month') as g(m)`
+    : sql`select null::text as pkey, ${d(q.from)} as pf, ${d(firstDay(monthOf(q.to)))} as pl`;
+  return rows(
+    db,
+    sql`select c.county_code as county, c.product_code as product, p.pkey as month,
+        sum(case when c.disconnect_month between p.pf and p.pl then c.n else 0 end) as num,
+        ${rate ? sql`sum(c.n)` : sql`0`} as den
+      from (${periods}) p join mx_sub_cohort c on c.install_month < p.pf
+        and (c.disconnect_month is null or c.disconnect_month >= p.pf)
+      where ${scope(q, 'c')} ${rate ? sql`` : sql`and c.disconnect_month between p.pf and p.pl`}
+      group by 1, 2, 3`,
+  );
+}
+
+async function zeroFee(db: Kysely<DB>, q: ScopedQuery): Promise<RawRow[] | null> {
+  if (q.n !== 3) return null;
+  const built = await sql<{
+    x: number;
+  }>`select 1 as x from mx_zero_fee_months where month = ${d(q.month)}`.execute(db);
+  if (built.rows.length === 0 || !(await fresh(db, 'metrics.zero_fee', q.month, q.month))) return null;
+  const col = q.info.id === 'zero_fee_users' ? sql`z.users` : sql`z.activated`;
+  return rows(
+    db,
+    sql`select z.county_code as county, z.product_code as product, sum(${col}) as num, 0 as den from mx_zero_fee z
+      where z.month = ${d(q.month)} and ${scope(q, 'z')} group by 1, 2`,
+  );
+}
+
+const CASH_NUM: Record<string, RawBuilder<unknown>> = {
+  cash_expected: sql`sum(x.expected)`,
+  cash_banked: sql`sum(x.banked)`,
+  cash_gap: sql`sum(x.expected - x.banked)`,
+  cash_gap_days: sql`sum(case when x.expected <> x.banked then 1 else 0 end)`,
+};
+
+async function cash(db: Kysely<DB>, q: ScopedQuery): Promise<RawRow[] | null> {
+  if (!(await fresh(db, 'metrics.cash', firstDay(monthOf(q.from)), firstDay(monthOf(q.to))))) return null;
+  const num = CASH_NUM[q.info.id];
+  if (!num) return null;
+  return rows(
+    db,
+    sql`select o.county_code as county, x.outlet_code as outlet, to_char(x.day, 'YYYY-MM') as month,
+        ${num} as num, 0 as den
+      from mx_cash_daily x join outlets o on o.outlet_code = x.outlet_code
+      where x.day between ${d(q.from)} and ${d(q.to)} ${q.county !== null ? sql`and o.county_code = ${q.county}` : sql``}
+      group by 1, 2, 3`,
+  );
+}
+
+const SERVERS: Record<string, (db: Kysely<DB>, q: ScopedQuery) => Promise<RawRow[] | null>> = {
+  receivable: billMonth,
+  current_collected: billMonth,
+  current_collection_rate: billMonth,
+  long_term_arrears: arrears,
+  arrears_aging: arrears,
+  new_long_term_arrears: arrears,
+  new_installs: orders,
+  disconnections: orders,
+  net_adds: orders,
+  revenue,
+  active_subscribers: cohort,
+  churn_rate: cohort,
+  churned: cohort,
+  zero_fee_users: zeroFee,
+  zero_fee_activated: zeroFee,
+  cash_expected: cash,
+  cash_banked: cash,
+  cash_gap: cash,
+  cash_gap_days: cash,
+};
+
+/** The metric ids the aggregates can answer (for some parameters). */
+export const AGGREGATED_METRICS: readonly string[] = Object.keys(SERVERS);
+
+/** The finest-grain rows of q from the aggregates, or null when only the detail query can answer. */
+export async function fromAggregates(db: Kysely<DB>, q: ScopedQuery): Promise<RawRow[] | null> {
+  const serve = SERVERS[q.info.id];
+  return serve ? serve(db, q) : null;
+}
+
+/** Aggregates are on unless METRICS_AGGREGATES=off (a switch for comparing against the detail queries). */
+export const aggregatesEnabled = (): boolean => process.env.METRICS_AGGREGATES !== 'off';
