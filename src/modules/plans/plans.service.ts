@@ -5,7 +5,14 @@ import { assertCan, type Actor } from '../../server/rbac.js';
 import { recordAudit } from '../audit/audit.repository.js';
 import * as repo from './plans.repository.js';
 import { defaultRunMetric, loadLastYear, sumBig, type RunMetric } from './plan-inputs.js';
-import { countyWeights, monthWeights, quarters, reviseRemaining, splitPlan } from './split.js';
+import {
+  assertValidTarget,
+  countyWeights,
+  monthWeights,
+  quarters,
+  reviseRemaining,
+  splitPlan,
+} from './split.js';
 import type { CountyPlan, DistributionSpec, PlanMetric, RevisionMode, WeightsSpec } from './plan.types.js';
 
 export type PlanInput = {
@@ -70,6 +77,7 @@ async function computeSplit(
   previous?: { plans: CountyPlan[]; fromMonth: number },
 ): Promise<CountyPlan[]> {
   assertInput(i);
+  assertValidTarget(i.metric, BigInt(i.annual));
   if (i.product !== null && !(await repo.productExists(db, i.product))) {
     throw new ValidationError(`未知产品线：${i.product}`, `Unknown product line: ${i.product}`, {
       field: 'product',
