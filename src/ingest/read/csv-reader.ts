@@ -53,15 +53,17 @@ async function readSample(filePath: string): Promise<{ sample: Buffer; size: num
   }
 }
 
-/** The first line with something in it, once it is complete (or the text ends). */
-function firstLine(text: string, eof: boolean): string | null {
+/** The first line with something in it, once it is complete (or the text ends). CR, LF and CRLF end lines. */
+export function firstLine(text: string, eof: boolean): string | null {
   let start = 0;
   for (;;) {
-    const nl = text.indexOf('\n', start);
-    if (nl < 0) return eof ? text.slice(start) : null;
-    const line = text.slice(start, nl);
+    const lf = text.indexOf('\n', start);
+    const cr = text.indexOf('\r', start);
+    const end = cr >= 0 && (lf < 0 || cr < lf) ? cr : lf;
+    if (end < 0) return eof ? text.slice(start) : null;
+    const line = text.slice(start, end);
     if (line.trim() !== '') return line;
-    start = nl + 1;
+    start = end + 1;
   }
 }
 
@@ -136,7 +138,8 @@ export async function openCsv(filePath: string): Promise<SheetSource> {
   try {
     while (line === null) {
       head += (await nextText()) ?? '';
-      line = firstLine(head, eof);
+      // a first line longer than 1 MiB is not a header: decide on what we have instead of buffering on
+      line = firstLine(head, eof || head.length > 1 << 20);
     }
   } catch (e) {
     file.destroy();
