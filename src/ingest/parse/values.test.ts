@@ -1,7 +1,7 @@
 import { describe, expect, it, test } from 'vitest';
 import { CHANNELS } from '../../datasets/columns.js';
 import type { ColumnDef, ColumnType } from '../../datasets/types.js';
-import type { Cell } from '../read/types.js';
+import { CellError, type Cell } from '../read/types.js';
 import { cellParser, cellText, excelSerialToDate, type ValueResult } from './values.js';
 
 const column = (type: ColumnType, extra: Partial<ColumnDef> = {}): ColumnDef => ({
@@ -311,6 +311,20 @@ describe('text and codes', () => {
     expect(value(parse('text', '11010119900101123X'))).toBe('11010119900101123X');
     expect(value(parse('text', '110101199001011234'))).toBe('110101199001011234');
   });
+});
+
+describe('formula error cells', () => {
+  test.each<[ColumnType]>([['text'], ['code'], ['money'], ['date'], ['enum']])(
+    'are a row error in a %s column',
+    (type) => {
+      expect(parse(type, new CellError('#DIV/0!'), { values: [] })).toEqual({
+        ok: false,
+        zh: '单元格是公式错误 #DIV/0!，请先修正公式',
+        en: 'the cell holds the formula error #DIV/0!; fix the formula first',
+      });
+      expect(cellText(new CellError('#DIV/0!'))).toBe('#DIV/0!');
+    },
+  );
 });
 
 describe('cell text (reject files, messages)', () => {

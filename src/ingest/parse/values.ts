@@ -1,7 +1,7 @@
 import { fmtDate, isValidDate } from '../../core/dates.js';
 import { parseMoney } from '../../core/money.js';
 import type { ColumnDef } from '../../datasets/types.js';
-import type { Cell } from '../read/types.js';
+import { CellError, type Cell } from '../read/types.js';
 
 /** A parsed cell: the DB-ready value, or the reason in both languages. */
 export type ValueResult = { ok: true; value: unknown } | { ok: false; zh: string; en: string };
@@ -36,6 +36,7 @@ export function cellText(c: Cell): string {
   if (typeof c === 'string') return c;
   if (typeof c === 'number') return String(c);
   if (typeof c === 'boolean') return c ? 'TRUE' : 'FALSE';
+  if (c instanceof CellError) return c.code;
   const d = roundToSecond(c);
   const date = fmtDate(d.getUTCFullYear(), d.getUTCMonth() + 1, d.getUTCDate());
   if (d.getTime() % 86_400_000 === 0) return date;
@@ -254,6 +255,17 @@ export function enumMatcher(values: readonly { value: string; zh: string }[]): C
 
 /** The parser of one column's non-empty cells. Empty cells (required / optional) are the row parser's business. */
 export function cellParser(col: ColumnDef, opts: ParseOptions = {}): CellParser {
+  const parse = typedParser(col, opts);
+  return (c) =>
+    c instanceof CellError
+      ? fail(
+          `单元格是公式错误 ${c.code}，请先修正公式`,
+          `the cell holds the formula error ${c.code}; fix the formula first`,
+        )
+      : parse(c);
+}
+
+function typedParser(col: ColumnDef, opts: ParseOptions): CellParser {
   const date1904 = opts.date1904 ?? false;
   switch (col.type) {
     case 'code':

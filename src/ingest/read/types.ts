@@ -3,7 +3,12 @@
  * holds the spreadsheet's wall-clock time in its UTC fields (spreadsheets have no time zone — the
  * contract reads them as Asia/Shanghai local time), so never read it with local-time getters.
  */
-export type Cell = string | number | boolean | Date | null;
+export type Cell = string | number | boolean | Date | CellError | null;
+
+/** An xlsx cell whose formula's cached value is an error (#N/A, #DIV/0!…): never a value, always a row error. */
+export class CellError {
+  constructor(readonly code: string) {}
+}
 
 /** One physical row: `rowNo` is the row number as Excel shows it (1-based, blank rows counted). */
 export type RawRow = { rowNo: number; cells: Cell[] };

@@ -5,6 +5,7 @@ import { afterAll, describe, expect, it, test } from 'vitest';
 import { DATASETS } from '../../datasets/index.js';
 import { importFixture, tempDir } from '../../../test/support/fixture-files.js';
 import { ImportFileError, openDatasetFile, type ParsedRow } from '../open-file.js';
+import { CellError } from './types.js';
 import { columnIndex, isDateFormat, openXlsx } from './xlsx-reader.js';
 
 const tmp = tempDir();
@@ -237,7 +238,7 @@ describe('hand-made workbooks', () => {
     expect(rows).toEqual([
       { rowNo: 1, cells: ['subscriber_id', 'bill_month', 'amount'] },
       { rowNo: 3, cells: ['S1', 202606, true] },
-      { rowNo: 4, cells: ['#N/A', null, 5] },
+      { rowNo: 4, cells: [new CellError('#N/A'), null, 5] },
     ]);
   });
 

@@ -5,7 +5,7 @@ import { SaxesParser, type SaxesTagPlain } from 'saxes';
 import { Open, type ZipEntry } from 'unzipper';
 import { excelSerialToDate } from '../parse/values.js';
 import { ImportFileError } from './file-error.js';
-import type { Cell, RawRow, SheetSource } from './types.js';
+import { CellError, type Cell, type RawRow, type SheetSource } from './types.js';
 
 /*
  * Why our own reader and not exceljs's WorkbookReader: it walks the zip in stored order, and Excel stores
@@ -300,8 +300,9 @@ export async function openXlsx(filePath: string, sheetNames: readonly string[]):
         return shared[Number(v)] ?? '';
       case 'str':
       case 'inlineStr':
-      case 'e':
         return v;
+      case 'e':
+        return new CellError(v);
       case 'b':
         return v === '1' || v.toLowerCase() === 'true';
       case 'd':
