@@ -27,6 +27,7 @@ const SubscriberDetailPage = named(
 const ImportPage = named(() => import('../features/imports/import-page'), 'ImportPage');
 const UsersPage = named(() => import('../features/admin/users-page'), 'UsersPage');
 const AuditTrailPage = named(() => import('../features/admin/audit-trail-page'), 'AuditTrailPage');
+const PlansPage = named(() => import('../features/plans/plans-page'), 'PlansPage');
 
 const PageSpin = () => (
   <div className="page-spin">
@@ -106,7 +107,7 @@ function AppRoutes() {
           path="plans/*"
           element={
             <Guard permission="plans:read">
-              <ComingSoon titleKey="nav.plans" />
+              <PlansPage />
             </Guard>
           }
         />
