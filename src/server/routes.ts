@@ -10,6 +10,8 @@ import { metricsRoutes } from '../metrics/metrics.routes.js';
 import { referenceRoutes } from '../modules/reference/reference.routes.js';
 import { importsRoutes } from '../modules/imports/imports.routes.js';
 import { plansRoutes } from '../modules/plans/plans.routes.js';
+import { collectionsRoutes } from '../modules/collections/collections.routes.js';
+import { followupRoutes } from '../modules/followup/followup.routes.js';
 
 /** Every route plugin of the app, in one list. A module adds its plugin here. */
 export const routePlugins: ((deps: AppDeps) => FastifyPluginAsync)[] = [
@@ -23,4 +25,6 @@ export const routePlugins: ((deps: AppDeps) => FastifyPluginAsync)[] = [
   referenceRoutes,
   importsRoutes,
   plansRoutes,
+  collectionsRoutes,
+  followupRoutes,
 ];

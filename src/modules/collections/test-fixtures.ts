@@ -9,6 +9,7 @@ export async function seedReference(
   db: Kysely<DB>,
   counties: readonly string[] = ['C01', 'C02'],
 ): Promise<void> {
+  if (counties.length === 0) return seedProducts(db);
   await db
     .insertInto('counties')
     .values(
@@ -21,6 +22,10 @@ export async function seedReference(
       })),
     )
     .execute();
+  await seedProducts(db);
+}
+
+async function seedProducts(db: Kysely<DB>): Promise<void> {
   await db
     .insertInto('products')
     .values({
