@@ -2,25 +2,42 @@ import type { Config } from '../config.js';
 import { openDatabase } from '../db/open.js';
 import { migrateToLatest } from '../db/migrate.js';
 import { buildApp } from './app.js';
+import { isDemoDatabase } from '../demo/load-demo.js';
 import { VERSION } from '../cli/version.js';
 import type { CliIo } from '../cli/context.js';
 import type { FastifyInstance } from 'fastify';
 import type { Database } from '../db/connect.js';
 
-export type RunningServer = { app: FastifyInstance; database: Database; url: string; closed: Promise<void>; stop(): Promise<void> };
+export type RunningServer = {
+  app: FastifyInstance;
+  database: Database;
+  url: string;
+  closed: Promise<void>;
+  stop(): Promise<void>;
+};
 
 /**
  * Open (and lock) the database, migrate, listen, and shut down gracefully on SIGTERM/SIGINT:
  * in-flight requests finish, then the database closes and the lock is released.
  */
-export async function startServer(config: Config, io: CliIo, opts: { onReady?: (s: RunningServer) => Promise<void> } = {}): Promise<RunningServer> {
+export async function startServer(
+  config: Config,
+  io: CliIo,
+  opts: {
+    onReady?: (s: RunningServer) => Promise<void>;
+    beforeListen?: (database: Database) => Promise<void>;
+  } = {},
+): Promise<RunningServer> {
   const database = await openDatabase(config, 'server');
   let app: FastifyInstance;
   try {
     await migrateToLatest(database.db);
+    await opts.beforeListen?.(database);
+    // a database loaded as the demo city stays in demo mode (demo passwords are not forced to change)
+    const demo = config.demo || (await isDemoDatabase(database));
     app = await buildApp({
       database,
-      config,
+      config: { ...config, demo },
       version: VERSION,
       localToken: database.lock?.info.token,
       pendingMigrations: 0,

@@ -15,6 +15,9 @@ export const authRoutes =
     const app = fastify.withTypeProvider<ZodTypeProvider>();
     const db = deps.database.db;
     const limiter = createLoginLimiter();
+    // In demo mode nobody is held to a password change, so the page must not ask for one either.
+    const shown = <T extends { user: { mustChangePassword: boolean } }>(v: T): T =>
+      deps.config.demo ? { ...v, user: { ...v.user, mustChangePassword: false } } : v;
 
     app.post(
       '/api/auth/login',
@@ -32,12 +35,12 @@ export const authRoutes =
           userAgent: req.headers['user-agent'] ?? null,
         });
         setSessionCookie(req, reply, r.token);
-        return { user: r.user, csrfToken: r.csrfToken, permissions: r.permissions };
+        return shown({ user: r.user, csrfToken: r.csrfToken, permissions: r.permissions });
       },
     );
 
     app.get('/api/auth/me', { config: { permission: 'session' } }, async (req) =>
-      currentSession(db, requestSession(req)),
+      shown(await currentSession(db, requestSession(req))),
     );
 
     app.post('/api/auth/logout', { config: { permission: 'session' } }, async (req, reply) => {
@@ -84,10 +87,12 @@ export const authRoutes =
         },
       },
       async (req) =>
-        changeOwnPassword(db, limiter, requestSession(req), {
-          oldPassword: req.body.oldPassword,
-          newPassword: req.body.newPassword,
-          ip: req.ip,
-        }),
+        shown(
+          await changeOwnPassword(db, limiter, requestSession(req), {
+            oldPassword: req.body.oldPassword,
+            newPassword: req.body.newPassword,
+            ip: req.ip,
+          }),
+        ),
     );
   };
