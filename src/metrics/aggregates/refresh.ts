@@ -157,6 +157,25 @@ async function refreshZeroFee(db: Kysely<DB>, months: readonly string[]): Promis
 }
 
 /**
+ * Mark every slice of the present data stale (a full rebuild on the next refresh): for data loaded with
+ * the triggers off (session_replication_role = replica, bulk loads) or to rebuild from scratch.
+ */
+export async function markAllStale(db: Kysely<DB>): Promise<void> {
+  await sql`
+    insert into derived_stale (family, period)
+      select 'metrics.bill', bill_month from bills union select 'metrics.bill', bill_month from adjustments
+      union select 'metrics.bill', bill_month from payments where bill_month is not null
+      union select 'metrics.zero_fee', (bill_month + make_interval(months => g))::date
+        from (select distinct bill_month from bills) b, generate_series(0, 3) g
+      union select 'metrics.orders', date_trunc('month', order_day)::date from orders
+      union select 'metrics.cash', date_trunc('month', paid_day)::date from payments where channel = 'cash' and outlet_code is not null
+      union select 'metrics.cash', date_trunc('month', refunded_day)::date from refunds where channel = 'cash' and outlet_code is not null
+      union select 'metrics.cash', date_trunc('month', business_date)::date from cash_deposits
+      union select 'metrics.subs', '1900-01-01'::date where exists (select 1 from subscribers)
+    on conflict do nothing`.execute(db);
+}
+
+/**
  * Bring every marked slice up to date. Cheap when nothing is marked (one indexed read), so the import
  * hook calls it after every batch.
  */

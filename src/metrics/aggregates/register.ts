@@ -1,5 +1,5 @@
 import { onBatchApplied } from '../../ingest/hooks.js';
-import { refreshMetricAggregates } from './refresh.js';
+import { refreshMetricAggregates, type RefreshReport } from './refresh.js';
 
 /*
  * Side-effect module: registers the metrics-aggregate refresh as a batch hook, once per process. It
@@ -8,6 +8,11 @@ import { refreshMetricAggregates } from './refresh.js';
  * its first import. The triggers have already marked what the batch touched; the hook recomputes
  * those slices inside the batch's transaction.
  */
+let last: RefreshReport | null = null;
+
+/** The report of this process's latest hook refresh (benchmarks, diagnostics). */
+export const lastRefresh = (): RefreshReport | null => last;
+
 onBatchApplied(async (trx) => {
-  await refreshMetricAggregates(trx);
+  last = await refreshMetricAggregates(trx);
 });
