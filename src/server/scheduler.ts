@@ -9,7 +9,12 @@ import type { DB } from '../db/schema.js';
  */
 export type SchedulerLog = { info(msg: string): void; error(msg: string): void };
 export type JobFn = () => Promise<string | void>;
-export type JobRun = { job: string; trigger: 'schedule' | 'manual'; status: 'ok' | 'failed'; message: string | null };
+export type JobRun = {
+  job: string;
+  trigger: 'schedule' | 'manual';
+  status: 'ok' | 'failed';
+  message: string | null;
+};
 
 export type Scheduler = {
   /** Register a job on a cron pattern (5 or 6 fields, croner syntax). Names are unique. */
@@ -24,7 +29,9 @@ export type Scheduler = {
 
 const silent: SchedulerLog = { info: () => undefined, error: () => undefined };
 
-export function createScheduler(opts: { db?: Kysely<DB>; log?: SchedulerLog; timezone?: string } = {}): Scheduler {
+export function createScheduler(
+  opts: { db?: Kysely<DB>; log?: SchedulerLog; timezone?: string } = {},
+): Scheduler {
   const log = opts.log ?? silent;
   const jobs = new Map<string, { cron: string; fn: JobFn; timer: Cron; running: Promise<JobRun> | null }>();
   let stopped = false;

@@ -9,8 +9,18 @@ import { collectionCurve, collectionsOverview, owingSubscribers } from './collec
 import { arrearsOverview, setArrearsTarget } from './arrears.service.js';
 import { adjustmentLimitStatus, listAdjustments, setAdjustmentLimits } from './limits.service.js';
 import { ladderFlows, longDualStops, stateDurations } from './stop-ladder.service.js';
-import { collectionsSettingsSchema, getCollectionsSettings, updateCollectionsSettings } from './collections.settings.js';
-import { bulletinHtml, bulletinXlsx, generateBulletin, getBulletin, listBulletins } from './bulletin.service.js';
+import {
+  collectionsSettingsSchema,
+  getCollectionsSettings,
+  updateCollectionsSettings,
+} from './collections.settings.js';
+import {
+  bulletinHtml,
+  bulletinXlsx,
+  generateBulletin,
+  getBulletin,
+  listBulletins,
+} from './bulletin.service.js';
 
 const actorOf = (req: FastifyRequest): Actor => {
   if (!req.actor) throw new Error('no actor past the auth hook');
@@ -30,7 +40,12 @@ export const collectionsRoutes =
 
     r.get(
       '/api/collections/overview',
-      { ...read, schema: { querystring: z.object({ month: z.string(), county: County, cutoff: z.string().optional() }) } },
+      {
+        ...read,
+        schema: {
+          querystring: z.object({ month: z.string(), county: County, cutoff: z.string().optional() }),
+        },
+      },
       async (req) => collectionsOverview(db, actorOf(req), req.query),
     );
     r.get(
@@ -51,7 +66,12 @@ export const collectionsRoutes =
           }),
         },
       },
-      async (req) => ({ rows: await owingSubscribers(db, actorOf(req), { ...req.query, cutoff: req.query.cutoff ?? todayShanghai() }) }),
+      async (req) => ({
+        rows: await owingSubscribers(db, actorOf(req), {
+          ...req.query,
+          cutoff: req.query.cutoff ?? todayShanghai(),
+        }),
+      }),
     );
     r.get(
       '/api/collections/arrears',
@@ -85,7 +105,13 @@ export const collectionsRoutes =
       '/api/collections/limits',
       {
         ...write,
-        schema: { body: z.object({ months: z.array(z.string()).min(1).max(36), county: z.string().nullable(), amount: z.number().int() }) },
+        schema: {
+          body: z.object({
+            months: z.array(z.string()).min(1).max(36),
+            county: z.string().nullable(),
+            amount: z.number().int(),
+          }),
+        },
       },
       async (req) => {
         await setAdjustmentLimits(db, actorOf(req), req.body);
@@ -111,7 +137,13 @@ export const collectionsRoutes =
       '/api/collections/ladder/long-dual-stops',
       {
         ...read,
-        schema: { querystring: z.object({ at: z.string().optional(), county: County, days: z.coerce.number().int().min(1).optional() }) },
+        schema: {
+          querystring: z.object({
+            at: z.string().optional(),
+            county: County,
+            days: z.coerce.number().int().min(1).optional(),
+          }),
+        },
       },
       async (req) => longDualStops(db, actorOf(req), req.query),
     );
@@ -137,9 +169,17 @@ export const collectionsRoutes =
     r.get('/api/collections/bulletins/:id/xlsx', { ...read, schema: { params: Id } }, async (req, reply) => {
       const actor = actorOf(req);
       const b = await getBulletin(db, actor, req.params.id);
-      await recordAudit(db, { actor: actor.username, action: 'export', entity: 'collection_bulletin', entityId: b.bulletin_id, ip: req.ip });
+      await recordAudit(db, {
+        actor: actor.username,
+        action: 'export',
+        entity: 'collection_bulletin',
+        entityId: b.bulletin_id,
+        ip: req.ip,
+      });
       reply.header('content-disposition', `attachment; filename="bulletin-${b.period.key}.xlsx"`);
-      return reply.type('application/vnd.openxmlformats-officedocument.spreadsheetml.sheet').send(await bulletinXlsx(b));
+      return reply
+        .type('application/vnd.openxmlformats-officedocument.spreadsheetml.sheet')
+        .send(await bulletinXlsx(b));
     });
     r.get('/api/collections/bulletins/:id/html', { ...read, schema: { params: Id } }, async (req, reply) => {
       const b = await getBulletin(db, actorOf(req), req.params.id);
