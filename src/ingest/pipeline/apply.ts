@@ -4,6 +4,7 @@ import type { DatasetDef } from '../../datasets/index.js';
 import type { RowError } from '../../core/errors.js';
 import { recordAudit } from '../../modules/audit/audit.repository.js';
 import { runBatchHooks } from '../hooks.js';
+import { trace } from './trace.js';
 import { allCols, describeChange, differs, keyJoin, refs, rowKey, valueCols } from './change.js';
 import type { Staging } from './staging.js';
 
@@ -58,6 +59,7 @@ export async function applyBatch(
       counts.inserted = row.inserted;
       counts.updated = row.updated;
       counts.unchanged = row.total - row.inserted - row.updated;
+      trace('counts');
 
       if (counts.inserted + counts.updated > 0) {
         const change = await describeChange(
@@ -67,6 +69,7 @@ export async function applyBatch(
               where ${sql.ref(`t.${def.keyColumns[0] as string}`)} is null or ${differs(def, 't', 's')}`,
           sql`select t.* from ${S} s join ${sql.table(T)} t on ${keyJoin(def, 's', 't')} where ${differs(def, 't', 's')}`,
         );
+        trace('describeChange');
         // the replaced versions, so the batch can be undone; inserted rows are the ones carrying this
         // batch_id without a version (no row per insert keeps a fresh 1M-row load cheap)
         await sql`insert into import_row_versions (batch_id, dataset, row_key, previous)
@@ -80,6 +83,7 @@ export async function applyBatch(
           on conflict (${sql.join(def.keyColumns.map((k) => sql.ref(k)))}) do update
           set ${sql.join(valueCols(def).map((k) => sql`${sql.ref(k)} = excluded.${sql.ref(k)}`))}, batch_id = excluded.batch_id
           where ${differs(def, T, 'excluded')}`.execute(trx);
+        trace('upsert');
         await runBatchHooks(trx, { ...change, batchId, action: 'apply' });
       }
     }

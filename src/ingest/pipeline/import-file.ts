@@ -17,6 +17,7 @@ import {
   type Staging,
 } from './staging.js';
 import { validateStaged } from './validate.js';
+import { trace } from './trace.js';
 
 export type ImportStatus = 'imported' | 'partial' | 'rejected' | 'already_imported';
 export type ImportResult = {
@@ -111,7 +112,9 @@ export async function importFile(database: Database, opts: ImportFileOptions): P
         if (!(e instanceof ImportFileError)) throw e;
         return await rejectWhole(database, common, base, e.errors, opened.unknownColumns, 0);
       }
+      trace('staged');
       await sql`analyze ${sql.table(st.rows)}`.execute(database.db);
+      trace('analyze');
       await validateStaged({
         database,
         def,
@@ -120,6 +123,7 @@ export async function importFile(database: Database, opts: ImportFileOptions): P
         allowPartial: opts.allowPartial ?? false,
       });
 
+      trace('validate');
       const bad = await sql<{ n: number; missing: number }>`select count(distinct row_no)::int as n,
           count(distinct row_no) filter (where raw is null)::int as missing from ${sql.table(st.errors)}`.execute(
         database.db,
@@ -134,6 +138,7 @@ export async function importFile(database: Database, opts: ImportFileOptions): P
         );
       }
       const errors = await reportedErrors(database, st);
+      trace('errors');
       const { batchId, counts } = await applyBatch(database, {
         ...common,
         st,
@@ -143,6 +148,7 @@ export async function importFile(database: Database, opts: ImportFileOptions): P
         unknownColumns: opened.unknownColumns,
         errors,
       });
+      trace('apply');
       opts.onProgress?.({ rows: read, rowsPerSec: rate(read, startedAt), percent: 100 });
       return { ...base, status, batch_id: batchId, counts, unknown_columns: opened.unknownColumns, errors };
     } finally {

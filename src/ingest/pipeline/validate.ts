@@ -4,6 +4,7 @@ import { DATASETS, type DatasetDef } from '../../datasets/index.js';
 import type { RowError } from '../../core/errors.js';
 import type { Staging } from './staging.js';
 import { csvField } from './staging.js';
+import { trace } from './trace.js';
 import { moveDelta, resolveStock, type StockMove } from './stock.js';
 
 /**
@@ -37,7 +38,9 @@ function errorJson(
 
 export async function validateStaged(input: ValidateInput): Promise<void> {
   await checkReferences(input);
+  trace('refs');
   await checkDuplicateKeys(input);
+  trace('dups');
   if (input.def.key === 'subscribers') await checkPackageProduct(input);
   if (input.def.key === 'stock_moves') {
     await checkSerialized(input);

@@ -1,0 +1,190 @@
+/**
+ * npm run bench:import — import a generated city (subscribers, one month of bills, one month of
+ * payments) on PostgreSQL and on PGlite, beside a raw COPY of the same rows into an empty table of the
+ * same shape (the floor). Results are appended to bench/results/import.json with machine info.
+ * BENCH_SUBSCRIBERS (default 1,000,000), BENCH_DATABASE_URL (default the local test server; a fresh
+ * database is created and dropped), BENCH_ENGINES (default "postgres,pglite").
+ */
+import fs from 'node:fs';
+import os from 'node:os';
+import path from 'node:path';
+import pg from 'pg';
+import { sql } from 'kysely';
+import { openEmbedded, openPostgres, type Database } from '../src/db/connect.js';
+import { migrateToLatest } from '../src/db/migrate.js';
+import { importFile } from '../src/ingest/pipeline/index.js';
+import type { DatasetKey } from '../src/datasets/index.js';
+
+const N = Number(process.env.BENCH_SUBSCRIBERS ?? 1_000_000);
+const ENGINES = (process.env.BENCH_ENGINES ?? 'postgres,pglite').split(',');
+const BASE_URL = process.env.BENCH_DATABASE_URL ?? 'postgres://postgres@127.0.0.1:5432/test';
+const work = fs.mkdtempSync(path.join(os.tmpdir(), 'mo-bench-'));
+let peakRss = 0;
+const sample = setInterval(() => (peakRss = Math.max(peakRss, process.memoryUsage.rss())), 100);
+
+function writeFile(name: string, header: string, n: number, line: (i: number) => string): string {
+  const p = path.join(work, name);
+  const fd = fs.openSync(p, 'w');
+  fs.writeSync(fd, header + '\n');
+  let buf = '';
+  for (let i = 0; i < n; i++) {
+    buf += line(i) + '\n';
+    if (buf.length > 1 << 20) {
+      fs.writeSync(fd, buf);
+      buf = '';
+    }
+  }
+  fs.writeSync(fd, buf);
+  fs.closeSync(fd);
+  return p;
+}
+
+const sid = (i: number) => `S${String(i).padStart(9, '0')}`;
+const files: [DatasetKey, string][] = [
+  ['counties', writeFile('counties.csv', 'county_code,county_name', 5, (i) => `C0${i},县${i}`)],
+  [
+    'outlets',
+    writeFile('outlets.csv', 'outlet_code,outlet_name,county_code', 5, (i) => `O${i},厅${i},C0${i}`),
+  ],
+  ['products', writeFile('products.csv', 'product_code,product_name', 1, () => 'MB,移动')],
+  [
+    'packages',
+    writeFile(
+      'packages.csv',
+      'package_code,package_name,product_code,monthly_fee,billing',
+      1,
+      () => 'M58,移动58,MB,58,monthly',
+    ),
+  ],
+  [
+    'subscribers',
+    writeFile(
+      'subscribers.csv',
+      'subscriber_id,account_id,customer_name,phone,county_code,outlet_code,product_code,package_code,install_date,status',
+      N,
+      (i) =>
+        `${sid(i)},A${i},客户${i},139${String(i).padStart(8, '0')},C0${i % 5},O${i % 5},MB,M58,2025-0${(i % 9) + 1}-15,normal`,
+    ),
+  ],
+  [
+    'bills',
+    writeFile(
+      'bills.csv',
+      'subscriber_id,bill_month,amount',
+      N,
+      (i) => `${sid(i)},202606,${(i % 200) + 10}.${i % 100}`,
+    ),
+  ],
+  [
+    'payments',
+    writeFile(
+      'payments.csv',
+      'payment_id,subscriber_id,bill_month,paid_at,amount,channel',
+      N,
+      (i) =>
+        `P${i},${sid(i)},202606,2026-06-${String((i % 28) + 1).padStart(2, '0')} ${(i % 12) + 8}:15:00,${(i % 200) + 10}.${i % 100},${['cash', 'bank', 'online', 'agent'][i % 4]}`,
+    ),
+  ],
+];
+
+async function rawCopy(database: Database, table: 'bills' | 'payments'): Promise<number> {
+  // the floor: the same rows, already DB-ready, COPYed into an empty table of the same shape
+  await database.exec(
+    `drop table if exists floor_${table}; create unlogged table floor_${table} (like ${table} including defaults)`,
+  );
+  const cols =
+    table === 'bills'
+      ? ['subscriber_id', 'bill_month', 'amount']
+      : ['payment_id', 'subscriber_id', 'bill_month', 'paid_at', 'amount', 'channel'];
+  const t0 = performance.now();
+  for (let start = 0; start < N; start += 10_000) {
+    let csv = '';
+    for (let i = start; i < Math.min(N, start + 10_000); i++) {
+      csv +=
+        table === 'bills'
+          ? `${sid(i)},2026-06-01,${((i % 200) + 10) * 100 + (i % 100)}\n`
+          : `P${i},${sid(i)},2026-06-01,2026-06-${String((i % 28) + 1).padStart(2, '0')} ${(i % 12) + 8}:15:00+08,${((i % 200) + 10) * 100 + (i % 100)},cash\n`;
+    }
+    await database.copyRows(`floor_${table}`, cols, csv);
+  }
+  const s = (performance.now() - t0) / 1000;
+  await database.exec(`drop table floor_${table}`);
+  return Math.round(N / s);
+}
+
+async function runEngine(engine: string) {
+  let database: Database;
+  let cleanup: () => Promise<void>;
+  let version = '';
+  if (engine === 'postgres') {
+    const name = `mo_bench_${process.pid}`;
+    const admin = new pg.Client({ connectionString: BASE_URL });
+    await admin.connect();
+    await admin.query(`drop database if exists ${name}`);
+    await admin.query(`create database ${name}`);
+    const u = new URL(BASE_URL);
+    u.pathname = `/${name}`;
+    database = await openPostgres(u.toString(), { max: 4 });
+    cleanup = async () => {
+      await database.close();
+      await admin.query(`drop database if exists ${name}`);
+      await admin.end();
+    };
+  } else {
+    const dir = path.join(work, 'pglite');
+    database = await openEmbedded({ dataDir: dir });
+    cleanup = async () => {
+      await database.close();
+      fs.rmSync(dir, { recursive: true, force: true });
+    };
+  }
+  try {
+    await migrateToLatest(database.db);
+    version = (await sql<{ v: string }>`select version() as v`.execute(database.db)).rows[0]?.v ?? '';
+    const datasets: Record<string, { rows: number; seconds: number; rowsPerSec: number; status: string }> =
+      {};
+    for (const [dataset, file] of files) {
+      const t0 = performance.now();
+      const r = await importFile(database, { dataset, filePath: file, actor: 'bench' });
+      const seconds = (performance.now() - t0) / 1000;
+      datasets[dataset] = {
+        rows: r.counts.read,
+        seconds: Math.round(seconds * 100) / 100,
+        rowsPerSec: Math.round(r.counts.read / seconds),
+        status: r.status,
+      };
+      process.stderr.write(
+        `${engine} ${dataset}: ${r.counts.read} rows in ${seconds.toFixed(1)} s (${datasets[dataset].rowsPerSec} rows/s) ${r.status}\n`,
+      );
+    }
+    const floor = { bills: await rawCopy(database, 'bills'), payments: await rawCopy(database, 'payments') };
+    process.stderr.write(`${engine} raw COPY rows/s: bills ${floor.bills}, payments ${floor.payments}\n`);
+    return { engine, version, datasets, rawCopyRowsPerSec: floor };
+  } finally {
+    await cleanup();
+  }
+}
+
+const results = [];
+for (const e of ENGINES) results.push(await runEngine(e.trim()));
+clearInterval(sample);
+const cpus = os.cpus();
+const entry = {
+  at: new Date().toISOString(),
+  subscribers: N,
+  machine: {
+    cpu: cpus[0]?.model ?? 'unknown',
+    cores: cpus.length,
+    ramGiB: Math.round(os.totalmem() / 2 ** 30),
+    node: process.version,
+  },
+  peakRssMiB: Math.round(peakRss / 2 ** 20),
+  results,
+  targets: { postgresRowsPerSec: 150_000, pgliteRowsPerSec: 50_000, peakRssMiB: 400 },
+};
+const out = path.resolve(import.meta.dirname, 'results/import.json');
+fs.mkdirSync(path.dirname(out), { recursive: true });
+const prev = fs.existsSync(out) ? (JSON.parse(fs.readFileSync(out, 'utf8')) as unknown[]) : [];
+fs.writeFileSync(out, JSON.stringify([...prev, entry], null, 2) + '\n');
+process.stdout.write(JSON.stringify(entry, null, 2) + '\n');
+fs.rmSync(work, { recursive: true, force: true });
