@@ -30,7 +30,10 @@ export type AppDeps = {
   logger?: boolean;
 };
 
-const webDist = path.resolve(path.dirname(fileURLToPath(import.meta.url)), '../../web/dist');
+// the built web app; MARKETOPS_WEB_DIST points elsewhere (parallel development builds)
+const webDist = path.resolve(
+  process.env.MARKETOPS_WEB_DIST ?? path.join(path.dirname(fileURLToPath(import.meta.url)), '../../web/dist'),
+);
 
 export async function buildApp(deps: AppDeps): Promise<FastifyInstance> {
   const app = Fastify({
