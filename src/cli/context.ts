@@ -4,6 +4,7 @@ import type { Database } from '../db/connect.js';
 import { openDatabase } from '../db/open.js';
 import { readLock } from '../db/lock.js';
 import { migrateToLatest } from '../db/migrate.js';
+import { registerFollowupHooks } from '../modules/followup/followup.hooks.js';
 
 export type CliIo = { out(s: string): void; err(s: string): void };
 
@@ -24,7 +25,10 @@ export const cliActor = (as: string | undefined): string => as ?? `cli:${os.user
 
 /** Exit codes: 0 ok, 1 failure, 2 bad usage. */
 export class CliExit extends Error {
-  constructor(readonly code: number, message = '') {
+  constructor(
+    readonly code: number,
+    message = '',
+  ) {
     super(message);
   }
 }
@@ -36,7 +40,11 @@ export const failure = (msg: string) => new CliExit(1, msg);
  * data-directory lock; when a MarketOps server holds it, hand the whole command to that server through
  * its API (local token) and relay its output and exit code.
  */
-export async function withDatabase<T>(ctx: CliContext, fn: (db: Database) => Promise<T>, opts: { migrate?: boolean } = {}): Promise<T> {
+export async function withDatabase<T>(
+  ctx: CliContext,
+  fn: (db: Database) => Promise<T>,
+  opts: { migrate?: boolean } = {},
+): Promise<T> {
   if (ctx.database) return fn(ctx.database);
   if (!ctx.config.databaseUrl) {
     const holder = readLock(ctx.config.dataDir);
@@ -46,10 +54,13 @@ export async function withDatabase<T>(ctx: CliContext, fn: (db: Database) => Pro
     }
   }
   const database = await openDatabase(ctx.config, 'cli');
+  // this process applies imports itself: derived workflow data follows them, as in the server
+  const unhook = registerFollowupHooks();
   try {
     if (opts.migrate !== false) await migrateToLatest(database.db);
     return await fn(database);
   } finally {
+    unhook();
     await database.close();
   }
 }

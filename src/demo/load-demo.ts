@@ -5,6 +5,9 @@ import type { ImportProgress } from '../ingest/pipeline/import-file.js';
 import { ensureDemoUsers, type DemoUser } from '../modules/users/users.service.js';
 import { Conflict } from '../core/errors.js';
 import { sql } from 'kysely';
+import { generateFollowups } from '../modules/followup/followup.service.js';
+import { todayShanghai } from '../core/dates.js';
+import { systemActor } from '../server/rbac.js';
 
 export const DEMO_MODE_KEY = 'demo_mode';
 
@@ -33,6 +36,8 @@ export async function loadDemoCity(
   }
   const users = await ensureDemoUsers(database.db);
   await markDemo(database);
+  // today's follow-up lists, so the county pages have work on the first visit
+  await generateFollowups(database.db, { date: todayShanghai(), actor: systemActor(opts.actor) });
   return { reports, users };
 }
 

@@ -3,6 +3,8 @@ import { openDatabase } from '../db/open.js';
 import { migrateToLatest } from '../db/migrate.js';
 import { buildApp } from './app.js';
 import { isDemoDatabase } from '../demo/load-demo.js';
+import { createScheduler, type Scheduler } from './scheduler.js';
+import { registerCollectionsJobs } from '../modules/collections/collections.jobs.js';
 import { VERSION } from '../cli/version.js';
 import type { CliIo } from '../cli/context.js';
 import type { FastifyInstance } from 'fastify';
@@ -30,9 +32,18 @@ export async function startServer(
 ): Promise<RunningServer> {
   const database = await openDatabase(config, 'server');
   let app: FastifyInstance;
+  let scheduler: Scheduler | undefined;
+  let unhook: (() => void) | undefined;
+  const schedulerLog = {
+    info: (m: string) => app?.log.info(m),
+    error: (m: string) => (app ? app.log.error(m) : io.err(`${m}\n`)),
+  };
   try {
     await migrateToLatest(database.db);
     await opts.beforeListen?.(database);
+    // the app's one scheduler, with the jobs of every module, and their import hooks
+    scheduler = createScheduler({ db: database.db, log: schedulerLog });
+    unhook = await registerCollectionsJobs(scheduler, { db: database.db });
     // a database loaded as the demo city stays in demo mode (demo passwords are not forced to change)
     const demo = config.demo || (await isDemoDatabase(database));
     app = await buildApp({
@@ -44,6 +55,8 @@ export async function startServer(
     });
     await app.listen({ port: config.port, host: config.host });
   } catch (e) {
+    scheduler?.stop();
+    unhook?.();
     await database.close();
     throw e;
   }
@@ -58,6 +71,8 @@ export async function startServer(
   const stop = () =>
     (stopping ??= (async () => {
       try {
+        scheduler?.stop();
+        unhook?.();
         await app.close();
       } finally {
         await database.close();
