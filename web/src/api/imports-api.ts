@@ -16,18 +16,16 @@ export type RowError = {
   message_en: string;
 };
 
-export type ImportResultStatus = 'imported' | 'partial' | 'rejected' | 'already_imported' | 'skipped';
+export type ImportResultStatus = 'imported' | 'partial' | 'rejected' | 'already_imported';
 
 export type ImportResult = {
   file: string;
-  dataset: string | null;
+  dataset: string;
   status: ImportResultStatus;
   batch_id: number | null;
   counts: ImportCounts;
   unknown_columns: string[];
   errors: RowError[];
-  message_zh?: string;
-  message_en?: string;
 };
 
 export type JobStatus = 'queued' | 'running' | 'done' | 'failed';
@@ -44,31 +42,42 @@ export type ImportJob = {
   error?: { message_zh?: string; message_en?: string; message?: string };
 };
 
+/** POST /api/imports/batches/:id/undo (src/ingest/pipeline/undo.ts). */
+export type UndoResult = { batch_id: number; dataset: string; restored: number; deleted: number };
+
+/** One row of GET /api/imports/batches (src/modules/imports/imports.repository.ts BatchSummary). */
 export type Batch = {
   batch_id: number;
   dataset: string;
   file_name: string;
+  file_hash: string;
   actor: string;
+  /** imported | partial | rejected | undone */
   status: string;
+  allow_partial: boolean;
   started_at: string;
+  finished_at: string | null;
   duration_ms: number | null;
-  rows_read: number;
-  rows_inserted: number;
-  rows_updated: number;
-  rows_unchanged: number;
-  rows_rejected: number;
+  counts: ImportCounts;
+  unknown_columns: string[];
+  undone_at: string | null;
+  undone_by: string | null;
 };
 
+/** One dataset of GET /api/imports/freshness (src/ingest/pipeline/freshness.ts DatasetFreshness). */
 export type Freshness = {
   dataset: string;
-  last_date?: string | null;
-  last_month?: string | null;
+  zh: string;
   rows: number;
-  last_import_at: string | null;
-  missing_days: string[];
+  /** last business date ('YYYY-MM-DD') or, for bills, the last bill month ('YYYY-MM') */
+  lastLoaded: string | null;
+  firstLoaded: string | null;
+  lastBatchAt: string | null;
+  /** daily datasets only; null for the others */
+  missingDays: string[] | null;
 };
 
-export type Page<T> = { rows: T[]; total: number };
+export type Page<T> = { items: T[]; total: number; page: number; pageSize: number };
 
 export const importsApi = {
   upload: (files: File[], dataset: string | null, allowPartial: boolean) => {
@@ -86,7 +95,7 @@ export const importsApi = {
     http.get<Page<Batch>>('/api/imports/batches', { page, pageSize }),
   rejectsUrl: (batchId: number, format: 'csv' | 'xlsx') =>
     buildUrl(`/api/imports/batches/${batchId}/rejects`, { format }),
-  undo: (batchId: number) => http.post<unknown>(`/api/imports/batches/${batchId}/undo`),
+  undo: (batchId: number) => http.post<UndoResult>(`/api/imports/batches/${batchId}/undo`),
   freshness: () => http.get<{ datasets: Freshness[] }>('/api/imports/freshness'),
 };
 

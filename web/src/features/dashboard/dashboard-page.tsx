@@ -25,7 +25,7 @@ function useDefaultMonth(enabled: boolean): string | undefined {
   if (!enabled) return undefined;
   if (fresh.loading) return undefined;
   const bills = fresh.data?.datasets.find((d) => d.dataset === 'bills');
-  return bills?.last_month?.slice(0, 7) ?? addMonths(currentMonth(), -1);
+  return bills?.lastLoaded?.slice(0, 7) ?? addMonths(currentMonth(), -1);
 }
 
 export function DashboardPage() {

@@ -20,7 +20,7 @@ const STATUS_COLOR: Record<string, string> = {
 export function BatchHistory({ version, onChanged }: { version: number; onChanged: () => void }) {
   const { t, i18n } = useTranslation();
   const { message } = App.useApp();
-  const { can } = useAuth();
+  const { can, session } = useAuth();
   const [page, setPage] = useState(1);
   const [pageSize, setPageSize] = useState(10);
   const batches = useApi(() => importsApi.batches(page, pageSize), JSON.stringify([page, pageSize, version]));
@@ -56,7 +56,7 @@ export function BatchHistory({ version, onChanged }: { version: number; onChange
       title: t(`imports.counts.${k}`),
       key: k,
       align: 'right' as const,
-      render: (_: unknown, b: Batch) => formatCount(b[`rows_${k}`]),
+      render: (_: unknown, b: Batch) => formatCount(b.counts[k]),
     })),
     {
       title: t('imports.duration'),
@@ -70,7 +70,7 @@ export function BatchHistory({ version, onChanged }: { version: number; onChange
       fixed: 'right',
       render: (_, b) => (
         <Space size="small">
-          {b.rows_rejected > 0 && (
+          {b.counts.rejected > 0 && (b.actor === session?.user.username || can('pii:reveal')) && (
             <Button
               size="small"
               icon={<DownloadOutlined />}
@@ -80,7 +80,7 @@ export function BatchHistory({ version, onChanged }: { version: number; onChange
               {t('imports.rejectsShort')}
             </Button>
           )}
-          {can('import:undo') && b.status !== 'undone' && (
+          {can('import:undo') && (b.status === 'imported' || b.status === 'partial') && (
             <Popconfirm
               title={t('imports.undoConfirm', { id: b.batch_id, file: b.file_name })}
               okText={t('imports.undo')}
@@ -106,7 +106,7 @@ export function BatchHistory({ version, onChanged }: { version: number; onChange
         rowKey="batch_id"
         loading={batches.loading}
         columns={columns}
-        dataSource={batches.data?.rows ?? []}
+        dataSource={batches.data?.items ?? []}
         scroll={{ x: 'max-content' }}
         pagination={{
           current: page,

@@ -2,7 +2,7 @@ import { Card, Table, Tag, Tooltip, type TableProps } from 'antd';
 import { useTranslation } from 'react-i18next';
 import { importsApi, type Freshness } from '../../api/imports-api';
 import { useApi } from '../../lib/use-api';
-import { formatCount, formatDate, formatDateTime } from '../../lib/format';
+import { DASH, formatCount, formatDate, formatDateTime } from '../../lib/format';
 import { ErrorAlert } from '../../components/error-alert';
 
 const SHOWN_MISSING = 6;
@@ -16,31 +16,33 @@ export function FreshnessTable({ version }: { version: number }) {
     {
       title: t('imports.dataset'),
       dataIndex: 'dataset',
-      render: (d: string) => `${t(`datasets.${d}`, { defaultValue: d })} (${d})`,
+      render: (d: string, f) => `${t(`datasets.${d}`, { defaultValue: f.zh })} (${d})`,
     },
     {
       title: t('imports.lastLoaded'),
       key: 'last',
-      render: (_, f) => (f.last_date ? formatDate(f.last_date) : (f.last_month ?? '—')),
+      render: (_, f) => (f.lastLoaded ? formatDate(f.lastLoaded) : DASH),
     },
     { title: t('imports.rows'), dataIndex: 'rows', align: 'right', render: (n: number) => formatCount(n) },
     {
       title: t('imports.lastImportAt'),
-      dataIndex: 'last_import_at',
+      dataIndex: 'lastBatchAt',
       render: (v: string | null) => formatDateTime(v),
     },
     {
       title: t('imports.missingDays'),
       key: 'missing',
       render: (_, f) =>
-        f.missing_days.length === 0 ? (
+        f.missingDays === null ? (
+          DASH
+        ) : f.missingDays.length === 0 ? (
           <Tag color="green">{t('imports.noGaps')}</Tag>
         ) : (
-          <Tooltip title={f.missing_days.join(', ')}>
+          <Tooltip title={f.missingDays.join(', ')}>
             <span className="missing-day" data-testid={`missing-${f.dataset}`}>
-              {t('imports.missingCount', { n: f.missing_days.length })}:{' '}
-              {f.missing_days.slice(0, SHOWN_MISSING).join(', ')}
-              {f.missing_days.length > SHOWN_MISSING ? ' …' : ''}
+              {t('imports.missingCount', { n: f.missingDays.length })}:{' '}
+              {f.missingDays.slice(0, SHOWN_MISSING).join(', ')}
+              {f.missingDays.length > SHOWN_MISSING ? ' …' : ''}
             </span>
           </Tooltip>
         ),
@@ -59,7 +61,7 @@ export function FreshnessTable({ version }: { version: number }) {
         dataSource={fresh.data?.datasets ?? []}
         pagination={false}
         scroll={{ x: 'max-content' }}
-        rowClassName={(f) => (f.missing_days.length > 0 ? 'row-missing' : '')}
+        rowClassName={(f) => ((f.missingDays?.length ?? 0) > 0 ? 'row-missing' : '')}
       />
     </Card>
   );

@@ -21,7 +21,6 @@ const STATUS_COLOR: Record<ImportResultStatus, string> = {
   partial: 'orange',
   rejected: 'red',
   already_imported: 'blue',
-  skipped: 'default',
 };
 
 /** One uploaded file: progress while it runs, then counts, unknown columns and the row errors. */
@@ -81,12 +80,11 @@ export function JobResult({ job }: { job: ImportJob }) {
       )}
       {result && (
         <Space direction="vertical" style={{ width: '100%' }}>
-          {(result.message_zh || result.message_en) && (
-            <Alert
-              type={result.status === 'rejected' ? 'error' : 'info'}
-              showIcon
-              message={pickLang(result.message_zh, result.message_en, i18n.language)}
-            />
+          {result.status === 'rejected' && (
+            <Alert type="error" showIcon message={t('imports.rejectedHint')} />
+          )}
+          {result.status === 'already_imported' && (
+            <Alert type="info" showIcon message={t('imports.alreadyImportedHint')} />
           )}
           <Descriptions
             size="small"
