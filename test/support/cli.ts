@@ -49,14 +49,17 @@ export function startServe(opts: {
   cwd: string;
   env?: Record<string, string | undefined>;
   args?: string[];
+  /** the command to run instead of `serve --port 0` */
+  command?: string[];
+  timeoutMs?: number;
 }): Promise<Served> {
   return new Promise((resolve, reject) => {
-    const child = spawn(BIN, ['serve', '--port', '0', ...(opts.args ?? [])], {
+    const child = spawn(BIN, opts.command ?? ['serve', '--port', '0', ...(opts.args ?? [])], {
       cwd: opts.cwd,
       env: childEnv({ LOG_LEVEL: 'warn', ...opts.env }),
     });
     let out = '';
-    const timer = setTimeout(() => reject(new Error(`server did not start:\n${out}`)), 90_000);
+    const timer = setTimeout(() => reject(new Error(`server did not start:\n${out}`)), opts.timeoutMs ?? 90_000);
     const exited = new Promise<number | null>((r) => child.on('close', (code) => r(code)));
     const onData = (d: Buffer) => {
       out += d.toString();

@@ -1,0 +1,69 @@
+import { afterAll, beforeAll, describe, expect, inject, it } from 'vitest';
+import type { Browser } from 'playwright-core';
+import { apiAs, launchBrowser, screenshot, signIn } from './support/browser.js';
+
+const base = inject('baseUrl');
+
+describe('county scope in the browser', () => {
+  let browser: Browser;
+  beforeAll(async () => {
+    browser = await launchBrowser();
+  });
+  afterAll(async () => browser?.close());
+
+  it('a county manager sees only their county and gets 403 on another county', async () => {
+    const page = await browser.newPage({ viewport: { width: 1366, height: 768 } });
+    await signIn(page, base, 'c01');
+    await page.goto(`${base}/dashboard?month=2026-10`);
+    await expect.poll(() => page.getByTestId('current-scope').innerText()).toContain('C01');
+    const ranking = page.getByTestId('county-ranking');
+    await ranking.waitFor();
+    await expect.poll(async () => (await ranking.innerText()).includes('C01')).toBe(true);
+    const text = await ranking.innerText();
+    for (const other of ['C02', 'C03', 'C10']) expect(text).not.toContain(other);
+    await screenshot(page, 'dashboard-county-manager');
+
+    // URL tampering from the signed-in page: another county is refused by the server
+    const status = await page.evaluate(async () => {
+      const r = await fetch('/api/metrics/new_installs?from=2026-10-01&to=2026-10-31&by=county&county=C02');
+      return r.status;
+    });
+    expect(status).toBe(403);
+    const exportStatus = await page.evaluate(async () => {
+      const r = await fetch(
+        '/api/metrics/new_installs?from=2026-10-01&to=2026-10-31&by=county&county=C02&format=xlsx',
+      );
+      return r.status;
+    });
+    expect(exportStatus).toBe(403);
+    await page.close();
+  });
+
+  it("another county's subscriber page is refused", async () => {
+    const city = await apiAs(base, 'city');
+    const found = (await (await city.get('/api/subscribers?q=&county=C02&pageSize=1')).json()) as {
+      rows: { subscriberId?: string; subscriber_id?: string }[];
+    };
+    const id = found.rows[0]?.subscriberId ?? found.rows[0]?.subscriber_id;
+    expect(id).toBeTruthy();
+    const c01 = await apiAs(base, 'c01');
+    expect((await c01.get(`/api/subscribers/${id}`)).status).toBe(403);
+    expect((await city.get(`/api/subscribers/${id}`)).status).toBe(200);
+  });
+
+  it('switches the language and keeps it after a reload', async () => {
+    const page = await browser.newPage({ viewport: { width: 1366, height: 768 } });
+    await signIn(page, base, 'city');
+    await page.goto(`${base}/dashboard?month=2026-10`);
+    const menu = page.getByTestId('main-menu');
+    await expect.poll(() => menu.innerText()).toContain('经营看板');
+    await page.getByTestId('language-switch').click();
+    await expect.poll(() => menu.innerText()).toContain('Dashboard');
+    await page.reload();
+    await expect.poll(() => page.getByTestId('main-menu').innerText()).toContain('Dashboard');
+    await screenshot(page, 'dashboard-en');
+    await page.getByTestId('language-switch').click();
+    await expect.poll(() => page.getByTestId('main-menu').innerText()).toContain('经营看板');
+    await page.close();
+  });
+});
