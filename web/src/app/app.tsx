@@ -28,6 +28,10 @@ const ImportPage = named(() => import('../features/imports/import-page'), 'Impor
 const UsersPage = named(() => import('../features/admin/users-page'), 'UsersPage');
 const AuditTrailPage = named(() => import('../features/admin/audit-trail-page'), 'AuditTrailPage');
 const PlansPage = named(() => import('../features/plans/plans-page'), 'PlansPage');
+const CollectionsPage = named(
+  () => import('../features/collections/collections-page'),
+  'CollectionsPage',
+);
 
 const PageSpin = () => (
   <div className="page-spin">
@@ -115,7 +119,7 @@ function AppRoutes() {
           path="collections/*"
           element={
             <Guard permission="collections:read">
-              <ComingSoon titleKey="nav.collections" />
+              <CollectionsPage />
             </Guard>
           }
         />
