@@ -33,6 +33,16 @@ export function onBatchApplied(hook: BatchHook): () => void {
   };
 }
 
+let lastMs = 0;
+
+/** Milliseconds the hooks of this process's latest batch (or undo) took: benchmarks, diagnostics. */
+export const lastBatchHooksMs = (): number => lastMs;
+
 export async function runBatchHooks(trx: Transaction<DB>, change: BatchChange): Promise<void> {
-  for (const hook of hooks) await hook(trx, change);
+  const t0 = performance.now();
+  try {
+    for (const hook of hooks) await hook(trx, change);
+  } finally {
+    lastMs = performance.now() - t0;
+  }
 }

@@ -7,6 +7,7 @@ import { runBatchHooks } from '../hooks.js';
 import { trace } from './trace.js';
 import { allCols, describeChange, differs, keyJoin, refs, rowKey, valueCols } from './change.js';
 import type { Staging } from './staging.js';
+import { lockReferences, type RefsSeen } from './references.js';
 
 export type Counts = { read: number; inserted: number; updated: number; unchanged: number; rejected: number };
 
@@ -25,6 +26,8 @@ export type ApplyInput = {
   unknownColumns: string[];
   /** the report's errors (capped); every rejected row is in import_rejects */
   errors: RowError[];
+  /** state of the referenced datasets when the references were validated (null: nothing staged) */
+  refsSeen: RefsSeen | null;
 };
 
 /**
@@ -62,29 +65,46 @@ export async function applyBatch(
       trace('counts');
 
       if (counts.inserted + counts.updated > 0) {
+        await lockReferences(trx, def, st, p.refsSeen);
+        trace('lockRefs');
+        // all keys new (a fresh load): nothing to compare, version or update
+        const fresh = counts.updated === 0 && counts.unchanged === 0;
+        const changed = sql`select s.* from ${S} s left join ${sql.table(T)} t on ${keyJoin(def, 's', 't')}
+              where ${sql.ref(`t.${def.keyColumns[0] as string}`)} is null or ${differs(def, 't', 's')}`;
+        const replaced = sql`select t.* from ${S} s join ${sql.table(T)} t on ${keyJoin(def, 's', 't')} where ${differs(def, 't', 's')}`;
         const change = await describeChange(
           trx,
           def,
-          sql`select s.* from ${S} s left join ${sql.table(T)} t on ${keyJoin(def, 's', 't')}
-              where ${sql.ref(`t.${def.keyColumns[0] as string}`)} is null or ${differs(def, 't', 's')}`,
-          sql`select t.* from ${S} s join ${sql.table(T)} t on ${keyJoin(def, 's', 't')} where ${differs(def, 't', 's')}`,
+          fresh ? sql`select s.* from ${S} s` : changed,
+          counts.updated === 0 ? null : replaced,
         );
         trace('describeChange');
-        // the replaced versions, so the batch can be undone; inserted rows are the ones carrying this
-        // batch_id without a version (no row per insert keeps a fresh 1M-row load cheap)
-        await sql`insert into import_row_versions (batch_id, dataset, row_key, previous)
-          select ${batchId}, ${def.key}, ${rowKey(def, 't')}, to_jsonb(t)
-          from ${S} s join ${sql.table(T)} t on ${keyJoin(def, 's', 't')} where ${differs(def, 't', 's')}`.execute(
-          trx,
-        );
         const cols = allCols(def);
-        await sql`insert into ${sql.table(T)} (${sql.join(cols.map((k) => sql.ref(k)))}, batch_id)
-          select ${refs('s', cols)}, ${batchId}::bigint from ${S} s
-          on conflict (${sql.join(def.keyColumns.map((k) => sql.ref(k)))}) do update
-          set ${sql.join(valueCols(def).map((k) => sql`${sql.ref(k)} = excluded.${sql.ref(k)}`))}, batch_id = excluded.batch_id
-          where ${differs(def, T, 'excluded')}`.execute(trx);
-        trace('upsert');
+        const colList = sql.join(cols.map((k) => sql.ref(k)));
+        if (counts.updated > 0) {
+          // the replaced versions, so the batch can be undone; inserted rows are the ones carrying this
+          // batch_id without a version (no row per insert keeps a fresh 1M-row load cheap)
+          await sql`insert into import_row_versions (batch_id, dataset, row_key, previous)
+            select ${batchId}, ${def.key}, ${rowKey(def, 't')}, to_jsonb(t) from (${replaced}) t`.execute(
+            trx,
+          );
+          const vc = valueCols(def);
+          await sql`update ${sql.table(T)} t set (${sql.join(vc.map((k) => sql.ref(k)))}, batch_id) =
+              (${refs('s', vc)}, ${batchId}::bigint)
+            from ${S} s where ${keyJoin(def, 's', 't')} and ${differs(def, 't', 's')}`.execute(trx);
+          trace('update');
+        }
+        if (counts.inserted > 0) {
+          // plain INSERT … SELECT: the new keys only (no ON CONFLICT arbitration per row)
+          const onlyNew = fresh
+            ? sql``
+            : sql`where not exists (select 1 from ${sql.table(T)} t where ${keyJoin(def, 's', 't')})`;
+          await sql`insert into ${sql.table(T)} (${colList}, batch_id)
+            select ${refs('s', cols)}, ${batchId}::bigint from ${S} s ${onlyNew}`.execute(trx);
+          trace('insert');
+        }
         await runBatchHooks(trx, { ...change, batchId, action: 'apply' });
+        trace('hooks');
       }
     }
 

@@ -149,6 +149,33 @@ describe('allow-partial round trip', () => {
 });
 
 describe('undo', () => {
+  it('refuses to undo a subscriber batch while later bills reference its subscribers (no foreign keys)', async () => {
+    const subs = await importFile(database, {
+      dataset: 'subscribers',
+      filePath: files.write('subscribers_ref.csv', [
+        'subscriber_id,account_id,customer_name,county_code,outlet_code,product_code,package_code,install_date,status',
+        'S90,A90,王五,C01,O1,BB,P100,2026-03-01,normal',
+        'S91,A91,赵六,C02,O2,MB,M58,2026-03-02,normal',
+      ]),
+      actor: 't',
+    });
+    expect(subs.counts).toMatchObject({ inserted: 2 });
+    const bills = await importFile(database, {
+      dataset: 'bills',
+      filePath: files.write('bills_ref.csv', ['subscriber_id,bill_month,amount', 'S91,202604,30']),
+      actor: 't',
+    });
+    expect(bills.status).toBe('imported');
+    await expect(undoBatch(database, subs.batch_id ?? 0, 'u')).rejects.toThrow(
+      `cannot undo batch ${subs.batch_id}: data imported later (bills) still references rows it wrote ("S91")`,
+    );
+    const still = await sql<{ n: number }>`select count(*)::int as n from subscribers
+      where subscriber_id in ('S90', 'S91')`.execute(database.db);
+    expect(still.rows[0]?.n).toBe(2);
+    expect(await undoBatch(database, bills.batch_id ?? 0, 'u')).toMatchObject({ restored: 0, deleted: 1 });
+    expect(await undoBatch(database, subs.batch_id ?? 0, 'u')).toMatchObject({ restored: 0, deleted: 2 });
+  });
+
   it('restores previous versions, and is refused while a later batch changed the same rows', async () => {
     const a = await importFile(database, {
       dataset: 'bills',

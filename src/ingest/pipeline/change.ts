@@ -51,13 +51,13 @@ const asArray = (v: unknown): string[] => {
 /**
  * What changed, for the derived-data hooks: months, local dates and counties of the rows on both sides
  * (`newRows`: the versions written, `oldRows`: the versions they replace), each a subquery yielding the
- * dataset's columns.
+ * dataset's columns; `oldRows` null when nothing is replaced.
  */
 export async function describeChange(
   trx: Transaction<DB>,
   def: DatasetDef,
   newRows: RawBuilder<unknown>,
-  oldRows: RawBuilder<unknown>,
+  oldRows: RawBuilder<unknown> | null,
 ): Promise<Omit<BatchChange, 'batchId' | 'action'>> {
   const d = localDate(def, 'x');
   const monthCols = def.columns
@@ -65,29 +65,41 @@ export async function describeChange(
     .map((c) => c.key);
   const m = monthCols[0] ? sql`${sql.ref(`x.${monthCols[0]}`)}::date` : sql`null::date`;
   const via = countyVia(def);
-  const c = via ? sql`${sql.ref(`x.${via.column}`)}::text` : sql`null::text`;
-  const counties =
+  // the county is looked up per row (a hash join) and the rows grouped to their few distinct
+  // (date, month, county) before anything else: a 1M-row batch materializes a handful of tuples
+  const through =
+    via === null || via.through === 'self'
+      ? null
+      : {
+          subscribers: ['subscribers', 'subscriber_id'],
+          outlets: ['outlets', 'outlet_code'],
+          warehouses: ['warehouses', 'warehouse_code'],
+        }[via.through];
+  const c =
     via === null
-      ? sql`null::jsonb`
-      : via.through === 'self'
-        ? sql`(select coalesce(jsonb_agg(distinct c), '[]') from ch where c is not null)`
-        : via.through === 'subscribers'
-          ? sql`(select coalesce(jsonb_agg(distinct r.county_code), '[]') from subscribers r where r.subscriber_id in (select c from ch))`
-          : via.through === 'outlets'
-            ? sql`(select coalesce(jsonb_agg(distinct r.county_code), '[]') from outlets r where r.outlet_code in (select c from ch))`
-            : sql`(select coalesce(jsonb_agg(distinct r.county_code), '[]') from warehouses r where r.county_code is not null and r.warehouse_code in (select c from ch))`;
+      ? sql`null::text`
+      : through === null
+        ? sql`${sql.ref(`x.${via.column}`)}::text`
+        : sql`r.county_code::text`;
+  const join =
+    via === null || through === undefined || through === null
+      ? sql``
+      : sql`left join ${sql.table(through[0] as string)} r on ${sql.ref(`r.${through[1] as string}`)} = ${sql.ref(`x.${via.column}`)}`;
   const dd = d ?? sql`null::date`;
   const r = await sql<{ dfrom: string | null; dto: string | null; months: unknown; counties: unknown }>`
     with ch as materialized (
-      select ${dd} as d, ${m} as m, ${c} as c from (${newRows}) x
-      union all
-      select ${dd} as d, ${m} as m, ${c} as c from (${oldRows}) x
+      select d, m, c from (
+        select ${dd} as d, ${m} as m, ${c} as c from (${newRows}) x ${join}
+        ${oldRows === null ? sql`` : sql`union all select ${dd} as d, ${m} as m, ${c} as c from (${oldRows}) x ${join}`}
+      ) u group by 1, 2, 3
     )
     select (select min(d)::text from ch) as dfrom, (select max(d)::text from ch) as dto,
       (select coalesce(jsonb_agg(distinct u.x), '[]') from (
          select to_char(d, 'YYYY-MM') as x from ch where d is not null
          union select to_char(m, 'YYYY-MM') from ch where m is not null) u) as months,
-      ${counties} as counties`.execute(trx);
+      ${via === null ? sql`null::jsonb` : sql`(select coalesce(jsonb_agg(distinct c), '[]') from ch where c is not null)`} as counties`.execute(
+    trx,
+  );
   const row = r.rows[0];
   return {
     dataset: def.key,

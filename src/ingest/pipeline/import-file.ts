@@ -17,6 +17,7 @@ import {
   type Staging,
 } from './staging.js';
 import { validateStaged } from './validate.js';
+import { referencesSeen } from './references.js';
 import { trace } from './trace.js';
 
 export type ImportStatus = 'imported' | 'partial' | 'rejected' | 'already_imported';
@@ -115,6 +116,7 @@ export async function importFile(database: Database, opts: ImportFileOptions): P
       trace('staged');
       await sql`analyze ${sql.table(st.rows)}`.execute(database.db);
       trace('analyze');
+      const refsSeen = await referencesSeen(database, def);
       await validateStaged({
         database,
         def,
@@ -147,6 +149,7 @@ export async function importFile(database: Database, opts: ImportFileOptions): P
         rejected,
         unknownColumns: opened.unknownColumns,
         errors,
+        refsSeen,
       });
       trace('apply');
       opts.onProgress?.({ rows: read, rowsPerSec: rate(read, startedAt), percent: 100 });
@@ -183,6 +186,7 @@ async function rejectWhole(
     rejected: 0,
     unknownColumns,
     errors,
+    refsSeen: null,
   });
   return { ...base, status: 'rejected', batch_id: batchId, counts, unknown_columns: unknownColumns, errors };
 }
@@ -200,35 +204,53 @@ async function stageRows(
   let rows: string[] = [];
   let chars = 0;
   let errs: string[] = [];
+  // one COPY in flight while the next chunk is parsed: the database (another process, or the PGlite
+  // worker thread) loads a chunk while this thread reads and parses the following one
+  let inFlight: Promise<unknown> = Promise.resolve();
+  let copyFailed: unknown = null;
   const flush = async () => {
-    if (rows.length > 0) await database.copyRows(st.rows, ['row_no', ...cols], rows.join(''));
-    if (errs.length > 0) await database.copyRows(st.errors, ['row_no', 'raw', 'errors'], errs.join(''));
+    await inFlight;
+    if (copyFailed !== null) throw copyFailed;
+    const rowsCsv = rows.length > 0 ? rows.join('') : '';
+    const errsCsv = errs.length > 0 ? errs.join('') : '';
     rows = [];
     errs = [];
     chars = 0;
+    inFlight = (async () => {
+      if (rowsCsv) await database.copyRows(st.rows, ['row_no', ...cols], rowsCsv);
+      if (errsCsv) await database.copyRows(st.errors, ['row_no', 'raw', 'errors'], errsCsv);
+    })().catch((e: unknown) => {
+      copyFailed = e;
+    });
     if (onProgress) {
       const p = opened.progress();
       const percent = p.bytesTotal > 0 ? Math.min(99, Math.floor((p.bytesRead / p.bytesTotal) * 100)) : 0;
       onProgress({ rows: read, rowsPerSec: rate(read, started), percent });
     }
   };
-  for await (const row of opened.rows) {
-    read++;
-    if (row.values !== null && row.errors.length === 0) {
-      const v = row.values;
-      let line = String(row.rowNo);
-      for (const k of cols) line += `,${csvField(v[k])}`;
-      line += '\n';
-      rows.push(line);
-      chars += line.length;
-    } else {
-      const line = `${row.rowNo},${csvField(JSON.stringify(Object.entries(row.raw)))},${csvField(JSON.stringify(row.errors))}\n`;
-      errs.push(line);
-      chars += line.length;
+  try {
+    for await (const row of opened.rows) {
+      read++;
+      if (row.values !== null && row.errors.length === 0) {
+        const v = row.values;
+        let line = String(row.rowNo);
+        for (const k of cols) line += `,${csvField(v[k])}`;
+        line += '\n';
+        rows.push(line);
+        chars += line.length;
+      } else {
+        const line = `${row.rowNo},${csvField(JSON.stringify(Object.entries(row.raw)))},${csvField(JSON.stringify(row.errors))}\n`;
+        errs.push(line);
+        chars += line.length;
+      }
+      if (rows.length + errs.length >= CHUNK_ROWS || chars >= CHUNK_CHARS) await flush();
     }
-    if (rows.length + errs.length >= CHUNK_ROWS || chars >= CHUNK_CHARS) await flush();
+    await flush();
+  } finally {
+    // a reader failure (ImportFileError) must not leave a COPY running into the dropped staging tables
+    await inFlight;
   }
-  await flush();
+  if (copyFailed !== null) throw copyFailed;
   return read;
 }
 

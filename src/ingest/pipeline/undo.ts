@@ -6,6 +6,7 @@ import { recordAudit } from '../../modules/audit/audit.repository.js';
 import { runBatchHooks } from '../hooks.js';
 import { describeChange, keyJoin, refs, valueCols } from './change.js';
 import { withDatasetLock } from './dataset-lock.js';
+import { assertNotReferenced } from './references.js';
 
 export type UndoResult = { batch_id: number; dataset: string; restored: number; deleted: number };
 
@@ -28,6 +29,8 @@ export async function undoBatch(database: Database, batchId: number, actor: stri
   return withDatasetLock(database, key, async () => {
     try {
       return await database.db.transaction().execute(async (trx) => {
+        // writers of this table (an import applying rows that reference it) wait until the undo commits
+        await sql`lock table ${T} in share row exclusive mode`.execute(trx);
         const cur = await sql<{
           status: string;
         }>`select status from import_batches where batch_id = ${batchId} for update`.execute(trx);
@@ -69,6 +72,8 @@ export async function undoBatch(database: Database, batchId: number, actor: stri
           from (${sql`select r.* from import_row_versions v, jsonb_populate_record(null::${T}, v.previous) r
                      where v.batch_id = ${batchId} and v.previous is not null`}) p
           where ${keyJoin(def, 't', 'p')} and t.batch_id = ${batchId}`.execute(trx);
+        // no foreign keys on the data tables (migration 202611282500): check references set-based
+        await assertNotReferenced(trx, def, batchId);
         const deleted = await sql`delete from ${T} where batch_id = ${batchId}`.execute(trx);
         await sql`update import_batches set status = 'undone', undone_at = now(), undone_by = ${actor} where batch_id = ${batchId}`.execute(
           trx,
