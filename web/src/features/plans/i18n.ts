@@ -11,6 +11,7 @@ const zh = {
   planVersion: '计划版本 {{version}}（{{status}}）',
   status: { draft: '草稿', published: '已发布' },
   col: {
+    metric: '指标',
     county: '县区',
     rank: '排名',
     annual: '年度目标',
@@ -81,6 +82,11 @@ const zh = {
   printable: '打印版',
   template: '下载目标模板',
   empty: '暂无数据',
+  noPlan: '{{year}} 年「{{metric}}」尚无已发布的计划',
+  noPlanHint: '在“计划版本”中新建并发布计划后，这里显示进度。',
+  goVersions: '去新建计划',
+  thresholds: '信号灯：≥{{green}} 绿，≥{{amber}} 黄，其余红',
+  countyPlan: '县区年度与月度目标',
 };
 
 const en: typeof zh = {
@@ -93,6 +99,7 @@ const en: typeof zh = {
   planVersion: 'Plan version {{version}} ({{status}})',
   status: { draft: 'Draft', published: 'Published' },
   col: {
+    metric: 'Metric',
     county: 'County',
     rank: 'Rank',
     annual: 'Annual target',
@@ -163,6 +170,11 @@ const en: typeof zh = {
   printable: 'Printable page',
   template: 'Download target template',
   empty: 'No data',
+  noPlan: 'No published {{year}} plan for “{{metric}}” yet',
+  noPlanHint: 'Create and publish a plan under “Plan versions”; its progress shows here.',
+  goVersions: 'Create a plan',
+  thresholds: 'Lights: ≥{{green}} green, ≥{{amber}} amber, else red',
+  countyPlan: 'County annual and monthly targets',
 };
 
 i18n.addResourceBundle('zh-CN', 'translation', { plans: zh }, true, false);

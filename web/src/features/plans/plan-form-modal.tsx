@@ -12,6 +12,7 @@ import {
   type Weights,
 } from './plans-api';
 import { formatPlanValue } from './plan-format';
+import { useReference } from '../../app/reference-context';
 
 type Method = 'households' | 'last_year' | 'blend' | 'manual';
 type FormValues = {
@@ -60,6 +61,7 @@ export function PlanFormModal({
   const { t, i18n } = useTranslation();
   const { message } = App.useApp();
   const [form] = Form.useForm<FormValues>();
+  const { keyLabel } = useReference();
   const [preview, setPreview] = useState<PreviewAnswer | null>(null);
   const [busy, setBusy] = useState(false);
   const metric = Form.useWatch('metric', form) ?? base?.metric ?? 'new_installs';
@@ -127,7 +129,7 @@ export function PlanFormModal({
   return (
     <Modal
       open={open}
-      title={base ? `${t('plans.revise')} v${base.version}` : t('plans.create')}
+      title={base ? `${t('plans.revise')} · ${base.year} v${base.version}` : `${t('plans.create')} · ${year}`}
       width={860}
       onCancel={onClose}
       destroyOnHidden
@@ -157,6 +159,7 @@ export function PlanFormModal({
         layout="vertical"
         initialValues={{
           metric: base?.metric ?? 'new_installs',
+          annual: base ? (base.metric === 'revenue' ? base.annual / 100 : base.annual) : undefined,
           method: 'households',
           dist: 'equal',
           mode: 'remaining',
@@ -164,8 +167,9 @@ export function PlanFormModal({
         }}
       >
         <Space wrap align="start">
-          <Form.Item name="metric" label={t('plans.col.annual')}>
+          <Form.Item name="metric" label={t('plans.col.metric')}>
             <Select
+              data-testid="plan-metric"
               disabled={!!base}
               style={{ width: 160 }}
               options={PLAN_METRICS.map((m) => ({ value: m, label: t(`plans.metric.${m}`) }))}
@@ -180,6 +184,7 @@ export function PlanFormModal({
           </Form.Item>
           <Form.Item name="method" label={t('plans.weights')}>
             <Select
+              data-testid="plan-method"
               style={{ width: 260 }}
               options={(['households', 'last_year', 'blend', 'manual'] as const).map((m) => ({
                 value: m,
@@ -199,6 +204,7 @@ export function PlanFormModal({
         </Space>
         <Form.Item name="dist" label={t('plans.distribution')}>
           <Radio.Group
+            data-testid="plan-distribution"
             options={(['equal', 'last_year', 'custom'] as const).map((d) => ({
               value: d,
               label: t(`plans.dist.${d}`),
@@ -240,7 +246,11 @@ export function PlanFormModal({
             data-testid="what-if-table"
             dataSource={previewCounties.map((county) => ({ county }))}
             columns={[
-              { title: t('plans.col.county'), dataIndex: 'county' },
+              {
+                title: t('plans.col.county'),
+                dataIndex: 'county',
+                render: (c: string) => keyLabel('county', c),
+              },
               ...preview.methods.map((m, i) => ({
                 title: t(`plans.method.${m.weights.method}`),
                 key: String(i),

@@ -52,7 +52,10 @@ export type ProgressAnswer = {
   metric: PlanMetric;
   at: string;
   date_used: string;
+  product: string | null;
   plan: { plan_id: number; version: number; status: string };
+  /** traffic-light thresholds on schedule attainment, as decimal strings ("1", "0.95") */
+  thresholds: { green: string; amber: string };
   rows: ProgressRow[];
   monthly: { county: string; plan: number[]; actual: (number | null)[] }[];
   cumulative: { plan: number[]; actual: (number | null)[] };
@@ -109,7 +112,7 @@ export type PlanInput = {
 };
 
 export const plansApi = {
-  list: (year: number) => http.get<PlanVersion[]>('/api/plans', { year }),
+  list: (year: number, metric?: PlanMetric) => http.get<PlanVersion[]>('/api/plans', { year, metric }),
   detail: (id: number) => http.get<PlanDetail>(`/api/plans/${id}`),
   preview: (input: PlanInput, methods: Weights[]) =>
     http.post<PreviewAnswer>('/api/plans/preview', { ...input, methods }),

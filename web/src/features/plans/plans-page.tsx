@@ -18,7 +18,12 @@ export function PlansPage() {
       <Typography.Title level={3}>{t('plans.title')}</Typography.Title>
       <Tabs
         activeKey={tab}
-        onChange={(k) => setParams({ tab: k })}
+        onChange={(k) => {
+          // keep the other tabs' state (metric, date) in the URL
+          const next = new URLSearchParams(params);
+          next.set('tab', k);
+          setParams(next);
+        }}
         destroyOnHidden
         items={[
           { key: 'progress', label: t('plans.tabs.progress'), children: <ProgressTab /> },

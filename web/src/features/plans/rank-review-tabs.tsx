@@ -8,6 +8,7 @@ import { errorMessage } from '../../api/http';
 import { ErrorAlert } from '../../components/error-alert';
 import { Chart } from '../../components/chart';
 import { useAuth } from '../auth/auth-context';
+import { useReference } from '../../app/reference-context';
 import { plansApi, PLAN_METRICS, type PlanMetric, type ProvinceRank, type Review } from './plans-api';
 
 /** The city's rank in the province, entered by hand each month, with its history. */
@@ -111,6 +112,7 @@ export function ReviewTab() {
   const q = { year: Number(month.slice(0, 4)), month: Number(month.slice(5, 7)) };
   const reviews = useApi(() => plansApi.reviews(q), month);
   const cats = useApi(() => plansApi.categories(), 'cats');
+  const { reference, keyLabel } = useReference();
   const [form] = Form.useForm<ReviewForm>();
   const catLabel = (id: string) => {
     const c = cats.data?.find((x) => x.id === id);
@@ -158,9 +160,15 @@ export function ReviewTab() {
         <Card size="small" title={t('plans.addReview')}>
           <Form form={form} layout="inline" initialValues={{ metric: 'new_installs' }}>
             <Form.Item name="county" label={t('plans.col.county')} rules={[{ required: true }]}>
-              <Input style={{ width: 90 }} />
+              <Select
+                style={{ width: 150 }}
+                options={(reference?.counties ?? []).map((c) => ({
+                  value: c.code,
+                  label: keyLabel('county', c.code),
+                }))}
+              />
             </Form.Item>
-            <Form.Item name="metric">
+            <Form.Item name="metric" label={t('plans.col.metric')}>
               <Select
                 style={{ width: 130 }}
                 options={PLAN_METRICS.map((m) => ({ value: m, label: t(`plans.metric.${m}`) }))}
@@ -196,8 +204,12 @@ export function ReviewTab() {
         pagination={false}
         dataSource={reviews.data?.items ?? []}
         columns={[
-          { title: t('plans.col.county'), dataIndex: 'county_code' },
-          { title: t('plans.col.annual'), render: (_, r) => t(`plans.metric.${r.metric}`) },
+          {
+            title: t('plans.col.county'),
+            dataIndex: 'county_code',
+            render: (c: string) => keyLabel('county', c),
+          },
+          { title: t('plans.col.metric'), render: (_, r) => t(`plans.metric.${r.metric}`) },
           { title: t('plans.reason'), render: (_, r) => catLabel(r.reason_category) },
           { title: t('plans.reasonText'), dataIndex: 'reason_text' },
           {
@@ -218,7 +230,11 @@ export function ReviewTab() {
           pagination={false}
           dataSource={reviews.data?.follow_up ?? []}
           columns={[
-            { title: t('plans.col.county'), dataIndex: 'county_code' },
+            {
+              title: t('plans.col.county'),
+              dataIndex: 'county_code',
+              render: (c: string) => keyLabel('county', c),
+            },
             { title: t('plans.rankMonth'), dataIndex: 'review_month' },
             { title: t('plans.action'), dataIndex: 'action' },
             { title: t('plans.owner'), dataIndex: 'owner' },

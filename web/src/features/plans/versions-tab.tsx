@@ -5,6 +5,7 @@ import { useApi } from '../../lib/use-api';
 import { formatDateTime } from '../../lib/format';
 import { errorMessage } from '../../api/http';
 import { ErrorAlert } from '../../components/error-alert';
+import { useReference } from '../../app/reference-context';
 import { useAuth } from '../auth/auth-context';
 import { plansApi, type PlanDetail, type PlanVersion } from './plans-api';
 import { formatPlanValue } from './plan-format';
@@ -22,6 +23,7 @@ export function VersionsTab() {
   const list = useApi(() => plansApi.list(year), String(year));
   const detail = useApi(() => plansApi.detail(selected ?? 0), String(selected), selected !== null);
   const writer = can('plans:write');
+  const { keyLabel } = useReference();
 
   const publish = async (id: number) => {
     try {
@@ -59,17 +61,22 @@ export function VersionsTab() {
         loading={list.loading}
         pagination={false}
         dataSource={list.data ?? []}
-        onRow={(r) => ({ onClick: () => setSelected(r.plan_id) })}
+        onRow={(r) => ({ onClick: () => setSelected(r.plan_id), style: { cursor: 'pointer' } })}
+        rowClassName={(r) => (r.plan_id === selected ? 'ant-table-row-selected' : '')}
         columns={[
           {
-            title: t('plans.col.annual'),
+            title: t('plans.col.metric'),
             render: (_, r) => `${t(`plans.metric.${r.metric}`)} · ${r.product ?? t('plans.allProducts')}`,
           },
           { title: t('plans.col.version'), dataIndex: 'version' },
           {
             title: t('plans.col.light'),
             render: (_, r) => (
-              <Tag color={r.status === 'published' ? 'green' : 'default'}>
+              <Tag
+                color={r.status === 'published' ? 'green' : 'default'}
+                data-testid={`plan-status-${r.plan_id}`}
+                data-status={r.status}
+              >
                 {t(`plans.status.${r.status}`)}
               </Tag>
             ),
@@ -96,6 +103,7 @@ export function VersionsTab() {
           },
           {
             key: 'ops',
+            title: t('common.actions'),
             render: (_, r) =>
               writer && (
                 <Space onClick={(e) => e.stopPropagation()}>
@@ -122,15 +130,24 @@ export function VersionsTab() {
         ]}
       />
       {d && (
-        <Card size="small" title={`${t(`plans.metric.${d.metric}`)} v${d.version}`}>
+        <Card
+          size="small"
+          title={`${t('plans.countyPlan')} · ${d.year} ${t(`plans.metric.${d.metric}`)} v${d.version}`}
+        >
           <Table
+            data-testid="plan-detail-table"
             size="small"
             rowKey="county"
             pagination={false}
             scroll={{ x: true }}
             dataSource={d.counties}
             columns={[
-              { title: t('plans.col.county'), dataIndex: 'county', fixed: 'left' },
+              {
+                title: t('plans.col.county'),
+                dataIndex: 'county',
+                fixed: 'left',
+                render: (c: string) => keyLabel('county', c),
+              },
               {
                 title: t('plans.col.annual'),
                 dataIndex: 'annual',
