@@ -94,8 +94,8 @@ export function BulletinsTab() {
               dataIndex: 'period_kind',
               render: (k: 'week' | 'month') => <Tag>{t(`coll.bul.kind.${k}`)}</Tag>,
             },
-            { title: t('coll.from'), dataIndex: 'period_from' },
-            { title: t('coll.to'), dataIndex: 'period_to' },
+            { title: t('coll.bul.from'), dataIndex: 'period_from' },
+            { title: t('coll.bul.to'), dataIndex: 'period_to' },
             { title: t('coll.bul.generatedAt'), dataIndex: 'generated_at', render: formatDateTime },
             { title: t('coll.bul.generatedBy'), dataIndex: 'generated_by' },
             {

@@ -7,12 +7,12 @@ import { useSession } from '../auth/auth-context';
 import { formatRate } from '../../lib/format';
 import type { Rate } from './collections-api';
 
-/** The data's "today": the demo city and real deployments both have data up to the last import. */
-export const todayIso = (): string => {
-  const d = new Date();
-  const p = (n: number) => String(n).padStart(2, '0');
-  return `${d.getFullYear()}-${p(d.getMonth() + 1)}-${p(d.getDate())}`;
-};
+/**
+ * Today in Asia/Shanghai, the server's calendar (lists and bulletins are dated by it), whatever the
+ * browser's time zone.
+ */
+export const todayIso = (): string =>
+  new Intl.DateTimeFormat('en-CA', { timeZone: 'Asia/Shanghai' }).format(new Date());
 
 export const rateText = (r: Rate | null | undefined): string => formatRate(r?.value ?? null);
 

@@ -80,7 +80,7 @@ export function OutcomeEditor({
           disabled={!canWork}
           value={outcome}
           onChange={setOutcome}
-          style={{ width: 130 }}
+          style={{ width: 120, flex: 'none' }}
           options={OUTCOMES.map((o) => ({ value: o, label: t(`coll.fu.outcomes.${o}`) }))}
         />
         <Input

@@ -9,7 +9,7 @@ import { errorMessage } from '../../api/http';
 import { ErrorAlert } from '../../components/error-alert';
 import { useAuth, useSession } from '../auth/auth-context';
 import { followupApi, REASONS, type FollowupItem, type Reason } from './collections-api';
-import { CountySelect, useCountyLabel, useCountyParam } from './collections-common';
+import { CountySelect, todayIso, useCountyLabel, useCountyParam } from './collections-common';
 import { FollowupImport } from './followup-import';
 import { FollowupStats } from './followup-stats';
 import { OutcomeEditor, useFiguresText } from './followup-row-editor';
@@ -58,7 +58,7 @@ export function FollowupTab() {
   // without a county a city user sees the statistics only: the lists are per county
   const list = useApi(() => followupApi.list(q), `ful${JSON.stringify(q)}`, county !== undefined);
   // the server's today when no date was picked
-  const date = urlDate ?? list.data?.date ?? dayjs().format('YYYY-MM-DD');
+  const date = urlDate ?? list.data?.date ?? todayIso();
   const statsTo = params.get('sto') ?? date;
   const statsFrom = params.get('sfrom') ?? dayjs(statsTo).subtract(30, 'day').format('YYYY-MM-DD');
 
@@ -170,7 +170,7 @@ export function FollowupTab() {
             loading={list.loading}
             dataSource={items}
             pagination={{ pageSize: 50, hideOnSinglePage: true }}
-            scroll={{ x: 1200 }}
+            scroll={{ x: 1050 }}
             onRow={(r) =>
               ({
                 'data-item': String(r.item_id),
@@ -182,13 +182,13 @@ export function FollowupTab() {
               {
                 title: t('coll.fu.reason'),
                 dataIndex: 'reason',
-                width: 130,
+                width: 120,
                 render: (r: Reason) => <Tag color={REASON_COLOR[r]}>{t(`coll.fu.reasons.${r}`)}</Tag>,
               },
               {
                 title: t('coll.debtor.subscriber'),
                 key: 'sub',
-                width: 170,
+                width: 160,
                 render: (_, r) => (
                   <Space direction="vertical" size={0}>
                     <Link to={`/subscribers/${encodeURIComponent(r.subscriber_id)}`}>{r.subscriber_id}</Link>
@@ -200,28 +200,29 @@ export function FollowupTab() {
               },
               { title: t('coll.fu.figures'), key: 'fig', render: (_, r) => figures(r) },
               {
-                title: t('coll.fu.assignee'),
-                dataIndex: 'assignee',
-                width: 90,
-                render: (a: string | null) => a ?? '—',
-              },
-              {
-                title: t('coll.fu.status'),
+                title: `${t('coll.fu.status')} / ${t('coll.fu.assignee')}`,
                 key: 'status',
-                width: 90,
-                render: (_, r) =>
-                  r.status === 'open' ? (
-                    <Tag>{t('coll.fu.open')}</Tag>
-                  ) : (
-                    <Tag color="green">
-                      {r.auto_close_text ? t('coll.fu.autoClosed') : t('coll.fu.closed')}
-                    </Tag>
-                  ),
+                width: 110,
+                render: (_, r) => (
+                  <Space direction="vertical" size={0}>
+                    {r.status === 'open' ? (
+                      <Tag>{t('coll.fu.open')}</Tag>
+                    ) : (
+                      <Tag color="green">
+                        {r.auto_close_text ? t('coll.fu.autoClosed') : t('coll.fu.closed')}
+                      </Tag>
+                    )}
+                    <Typography.Text type="secondary" style={{ fontSize: 12 }}>
+                      {r.assignee ?? t('coll.fu.unassigned')}
+                    </Typography.Text>
+                  </Space>
+                ),
               },
               {
                 title: `${t('coll.fu.outcome')} / ${t('coll.fu.note')}`,
                 key: 'outcome',
-                width: 460,
+                width: 400,
+                fixed: 'right',
                 render: (_, r) => (
                   <OutcomeEditor
                     key={`${r.item_id}:${r.outcome ?? ''}:${r.note ?? ''}`}

@@ -128,7 +128,7 @@ export function RatesTab() {
                 valueFormatter: (v) => (typeof v === 'number' ? `${(v * 100).toFixed(2)}%` : '—'),
               },
               legend: {},
-              grid: { left: 60, right: 30 },
+              grid: { left: 60, right: 100 },
               xAxis: {
                 type: 'category',
                 data: Array.from({ length: maxDay }, (_, i) => t('coll.rates.day', { n: i + 1 })),
