@@ -29,7 +29,7 @@ export function BulletinsTab() {
   const { message } = App.useApp();
   const { bound } = useCountyParam();
   const [kind, setKind] = useState<'week' | 'month'>('month');
-  const [day, setDay] = useState<Dayjs>(dayjs().subtract(1, kind === 'month' ? 'month' : 'week'));
+  const [day, setDay] = useState<Dayjs>(dayjs().subtract(1, 'month'));
   const [busy, setBusy] = useState(false);
   const [selected, setSelected] = useState<number | null>(null);
   const list = useApi(() => collectionsApi.bulletins(), 'bulletins');
@@ -58,7 +58,11 @@ export function BulletinsTab() {
           <Segmented
             data-testid="bul-kind"
             value={kind}
-            onChange={(v) => setKind(v as 'week' | 'month')}
+            onChange={(v) => {
+              const k = v as 'week' | 'month';
+              setKind(k);
+              setDay(dayjs().subtract(1, k));
+            }}
             options={[
               { value: 'week', label: t('coll.bul.kind.week') },
               { value: 'month', label: t('coll.bul.kind.month') },
@@ -211,7 +215,7 @@ function BulletinView({ id }: { id: number }) {
                   v === null ? (
                     '—'
                   ) : (
-                    <Typography.Text type={v < 0 ? 'danger' : 'success'}>
+                    <Typography.Text type={v < 0 ? 'danger' : v > 0 ? 'success' : undefined}>
                       {v > 0 ? '+' : ''}
                       {(v / 100).toFixed(2)} pp
                     </Typography.Text>

@@ -30,16 +30,19 @@ export function FollowupStats({
   to,
   county,
   onPeriod,
+  refreshKey = 0,
 }: {
   from: string;
   to: string;
   county: string | undefined;
   onPeriod: (from: string, to: string) => void;
+  /** bumped by the list after each saved outcome, import or generation */
+  refreshKey?: number;
 }) {
   const { t } = useTranslation();
   const label = useCountyLabel();
   const q = { from, to, county };
-  const stats = useApi(() => followupApi.stats(q), `fus${JSON.stringify(q)}`);
+  const stats = useApi(() => followupApi.stats(q), `fus${JSON.stringify(q)}:${refreshKey}`);
   const common = [
     { title: t('coll.fu.total'), dataIndex: 'total', align: 'right' as const, render: formatCount },
     { title: t('coll.fu.closedCount'), dataIndex: 'closed', align: 'right' as const, render: formatCount },

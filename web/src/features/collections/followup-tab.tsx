@@ -47,6 +47,7 @@ export function FollowupTab() {
   };
   const canWork = can('followup:work');
   const [generating, setGenerating] = useState(false);
+  const [changes, setChanges] = useState(0);
 
   const q = {
     date: urlDate ?? '',
@@ -62,13 +63,18 @@ export function FollowupTab() {
   const statsTo = params.get('sto') ?? date;
   const statsFrom = params.get('sfrom') ?? dayjs(statsTo).subtract(30, 'day').format('YYYY-MM-DD');
 
+  // a saved outcome, an import or a generation changes both the list and the statistics
+  const changed = () => {
+    list.reload();
+    setChanges((n) => n + 1);
+  };
   const generate = async () => {
     setGenerating(true);
     try {
       const r = await followupApi.generate({ date, county });
       const n = r.counties.reduce((s, c) => s + c.created, 0);
       void message.success(t('coll.fu.generated', { n }));
-      list.reload();
+      changed();
     } catch (err) {
       void message.error(errorMessage(err, i18n.language, t('common.requestFailed')));
     } finally {
@@ -83,6 +89,7 @@ export function FollowupTab() {
       from={statsFrom}
       to={statsTo}
       county={county}
+      refreshKey={changes}
       onPeriod={(f, to) => {
         const next = new URLSearchParams(params);
         next.set('sfrom', f);
@@ -147,7 +154,7 @@ export function FollowupTab() {
         >
           {t('coll.fu.export')}
         </Button>
-        {canWork && <FollowupImport onImported={list.reload} />}
+        {canWork && <FollowupImport onImported={changed} />}
       </Space>
       {!bound && stats}
       {county === undefined ? (
@@ -228,7 +235,7 @@ export function FollowupTab() {
                     key={`${r.item_id}:${r.outcome ?? ''}:${r.note ?? ''}`}
                     item={r}
                     canWork={canWork}
-                    onSaved={list.reload}
+                    onSaved={changed}
                   />
                 ),
               },
