@@ -124,10 +124,12 @@ export function createImportService(deps: { database: Database }) {
     ): Promise<{ body: Buffer | string; fileName: string }> {
       const b = await getBatch(deps.database.db, batchId);
       if (!b) throw new NotFound('import_batch', batchId);
-      if (b.actor !== actor.username && !can(actor, 'pii:reveal')) {
+      // An extract spans every county: only its uploader or a city-wide role allowed to see personal
+      // data may read its rejected rows, never a county-bound user.
+      if (b.actor !== actor.username && !(can(actor, 'pii:reveal') && actor.countyScope === null)) {
         throw new Forbidden(
-          '拒绝行包含个人信息，只有上传人和可查看个人信息的角色可以下载',
-          'reject files hold personal data: only the uploader and roles allowed to see personal data may download them',
+          '拒绝行包含全市个人信息，只有上传人和可查看个人信息的全市角色可以下载',
+          'reject files hold personal data of every county: only the uploader and city-wide roles allowed to see personal data may download them',
         );
       }
       const rows: Record<string, unknown>[] = [];
