@@ -160,7 +160,7 @@ export function RatesTab() {
           />
         )}
       </Card>
-      <OwingDrawer month={month} county={drill} onClose={() => setDrill(null)} />
+      <OwingDrawer month={month} cutoff={o?.cutoff} county={drill} onClose={() => setDrill(null)} />
     </Space>
   );
 }
@@ -193,18 +193,21 @@ export function DebtorTable({ rows, loading, testId }: { rows: Debtor[]; loading
   );
 }
 
+// the drill-down uses the rate's own cutoff, so its debtors add up to receivable − collected
 function OwingDrawer({
   month,
+  cutoff,
   county,
   onClose,
 }: {
   month: string;
+  cutoff: string | undefined;
   county: string | null;
   onClose: () => void;
 }) {
   const { t } = useTranslation();
   const label = useCountyLabel();
-  const q = { month, county: county ?? undefined, limit: 500 };
+  const q = { month, cutoff: cutoff || undefined, county: county ?? undefined, limit: 500 };
   const owing = useApi(() => collectionsApi.owing(q), `ow${JSON.stringify(q)}`, county !== null);
   return (
     <Drawer
