@@ -93,9 +93,11 @@ describe('daily follow-up lists (逐户核查) in the browser', () => {
     const ws = wb.worksheets[0];
     expect(ws).toBeDefined();
     const rows: string[][] = [];
+    // header and title cells are rich text: read every cell as its displayed text
     ws?.eachRow((row) => {
-      const values = Array.isArray(row.values) ? row.values.slice(1) : [];
-      rows.push(values.map((v) => (v === null || v === undefined ? '' : String(v as string | number))));
+      const cells: string[] = [];
+      for (let c = 1; c <= row.cellCount; c++) cells.push(row.getCell(c).text);
+      rows.push(cells);
     });
     const header = rows.findIndex((r) => r.some((c) => c.includes('item_id')));
     expect(header).toBeGreaterThanOrEqual(0);

@@ -28,10 +28,7 @@ const ImportPage = named(() => import('../features/imports/import-page'), 'Impor
 const UsersPage = named(() => import('../features/admin/users-page'), 'UsersPage');
 const AuditTrailPage = named(() => import('../features/admin/audit-trail-page'), 'AuditTrailPage');
 const PlansPage = named(() => import('../features/plans/plans-page'), 'PlansPage');
-const CollectionsPage = named(
-  () => import('../features/collections/collections-page'),
-  'CollectionsPage',
-);
+const CollectionsPage = named(() => import('../features/collections/collections-page'), 'CollectionsPage');
 
 const PageSpin = () => (
   <div className="page-spin">
