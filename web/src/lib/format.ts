@@ -58,20 +58,28 @@ export function formatValue(value: number | null | undefined, unit: MetricUnit):
 
 const pad = (n: number): string => String(n).padStart(2, '0');
 
-/** "2026-06-30" stays as is; a timestamp (ISO or "2026-06-30 23:30:00+08") → "2026-06-30 23:30". */
+/** A timestamp as its Asia/Shanghai wall-clock parts (UTC+8, no DST), whatever the browser's zone. */
+function shanghaiParts(value: string): Date | null {
+  const d = new Date(value.replace(' ', 'T').replace(/([+-]\d{2})$/, '$1:00'));
+  if (Number.isNaN(d.getTime())) return null;
+  return new Date(d.getTime() + 8 * 3_600_000);
+}
+
+/** "2026-06-30" stays as is; a timestamp (ISO or "2026-06-30 23:30:00+08") → its Shanghai date. */
 export function formatDate(value: string | null | undefined): string {
   if (!value) return DASH;
   if (/^\d{4}-\d{2}-\d{2}$/.test(value)) return value;
-  const d = new Date(value.replace(' ', 'T').replace(/([+-]\d{2})$/, '$1:00'));
-  if (Number.isNaN(d.getTime())) return value;
-  return `${d.getFullYear()}-${pad(d.getMonth() + 1)}-${pad(d.getDate())}`;
+  const d = shanghaiParts(value);
+  if (!d) return value;
+  return `${d.getUTCFullYear()}-${pad(d.getUTCMonth() + 1)}-${pad(d.getUTCDate())}`;
 }
 
+/** A timestamp → "2026-06-30 23:30" in Shanghai time (the branch's business time). */
 export function formatDateTime(value: string | null | undefined): string {
   if (!value) return DASH;
-  const d = new Date(value.replace(' ', 'T').replace(/([+-]\d{2})$/, '$1:00'));
-  if (Number.isNaN(d.getTime())) return value;
-  return `${formatDate(value)} ${pad(d.getHours())}:${pad(d.getMinutes())}`;
+  const d = shanghaiParts(value);
+  if (!d) return value;
+  return `${formatDate(value)} ${pad(d.getUTCHours())}:${pad(d.getUTCMinutes())}`;
 }
 
 export function formatDuration(ms: number | null | undefined): string {
