@@ -1,7 +1,7 @@
 import { i18n } from '../../i18n';
 
 /** The collections pages' strings, merged into the app's translation namespace under "coll". */
-const zh = {
+export const zh = {
   title: '欠费回收与保存量',
   tabs: {
     rates: '回收率',
@@ -196,7 +196,7 @@ const zh = {
   empty: '暂无数据',
 };
 
-const en: typeof zh = {
+export const en: typeof zh = {
   title: 'Collections and retention',
   tabs: {
     rates: 'Collection rate',

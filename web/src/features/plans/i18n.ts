@@ -1,7 +1,7 @@
 import { i18n } from '../../i18n';
 
 /** The plans pages' strings, merged into the app's translation namespace under "plans". */
-const zh = {
+export const zh = {
   title: '计划与形象进度',
   tabs: { progress: '进度', versions: '计划版本', rank: '全省排名', review: '月度分析' },
   metric: { revenue: '业务收入', new_installs: '新装量', net_adds: '净增' },
@@ -89,7 +89,7 @@ const zh = {
   countyPlan: '县区年度与月度目标',
 };
 
-const en: typeof zh = {
+export const en: typeof zh = {
   title: 'Plans and schedule progress',
   tabs: { progress: 'Progress', versions: 'Plan versions', rank: 'Province rank', review: 'Monthly review' },
   metric: { revenue: 'Revenue', new_installs: 'New installs', net_adds: 'Net adds' },
