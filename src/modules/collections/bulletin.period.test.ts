@@ -1,5 +1,5 @@
 import { describe, expect, it } from 'vitest';
-import { isoWeek, monthPeriod, previousPeriod, weekKeyOf } from './bulletin.period.js';
+import { isoWeek, monthPeriod, previousPeriod, rateComparison, weekKeyOf } from './bulletin.period.js';
 
 describe('bulletin periods', () => {
   it.each([
@@ -30,6 +30,31 @@ describe('bulletin periods', () => {
       key: '2025-12',
       from: '2025-12-01',
       to: '2025-12-31',
+    });
+  });
+});
+
+describe('like-for-like rate comparison', () => {
+  it('first week of a collection month: the previous bill month at the same day of its collection month', () => {
+    // W44 ends on 2026-11-01 (day 1 of October's collection month); W43 ended in October
+    expect(rateComparison(isoWeek('2026-W44'))).toEqual({
+      current: { bill_month: '2026-10', cutoff: '2026-11-01' },
+      previous: { bill_month: '2026-09', cutoff: '2026-10-01' },
+      rule: 'previous_bill_month',
+    });
+  });
+  it('later weeks: the same bill month at the end of the previous week', () => {
+    expect(rateComparison(isoWeek('2026-W45'))).toEqual({
+      current: { bill_month: '2026-10', cutoff: '2026-11-08' },
+      previous: { bill_month: '2026-10', cutoff: '2026-11-01' },
+      rule: 'same_bill_month',
+    });
+  });
+  it('a month bulletin compares final rates of consecutive bill months', () => {
+    expect(rateComparison(monthPeriod('2026-03'))).toEqual({
+      current: { bill_month: '2026-02', cutoff: '2026-03-31' },
+      previous: { bill_month: '2026-01', cutoff: '2026-02-28' },
+      rule: 'previous_bill_month',
     });
   });
 });

@@ -64,3 +64,47 @@ export function weekKeyOf(date: string): string {
   const week = Math.floor((thursday.getTime() - jan1) / (7 * 86_400_000)) + 1;
   return `${y}-W${String(week).padStart(2, '0')}`;
 }
+
+/** Where a bulletin reads a collection rate: bill month `bill_month` at cutoff date `cutoff`. */
+export type RatePoint = { bill_month: string; cutoff: string };
+export type Comparison = {
+  current: RatePoint;
+  previous: RatePoint;
+  /**
+   * same_bill_month: the previous period ended inside the current bill month's collection month, so
+   * the change is that bill month's progress over the period. previous_bill_month: the previous bill
+   * month at the same day of its own collection month (its final rate for a month bulletin).
+   */
+  rule: 'same_bill_month' | 'previous_bill_month';
+};
+
+/**
+ * The like-for-like comparison of a bulletin's collection rate. The rate of a period is that of bill
+ * month m = (month of the period's last day) − 1, read at the period's last day, i.e. on day k of
+ * m's collection month m+1. Comparing it with the previous period's own figure mixes bill months
+ * whenever a week starts a new collection month (day 1 of October's bill vs the nearly final rate of
+ * September's: ≈ −90 pp). So:
+ * - week whose previous week also ends in month m+1: bill month m at the previous week's last day;
+ * - otherwise (first week of a collection month, and every month bulletin): bill month m−1 at day k
+ *   of month m (capped at the end of month m, so a month bulletin compares final rates).
+ */
+export function rateComparison(p: Period): Comparison {
+  const collectionMonth = p.to.slice(0, 7);
+  const billMonth = addMonths(collectionMonth, -1);
+  const current = { bill_month: billMonth, cutoff: p.to };
+  if (p.kind === 'week') {
+    const prevTo = addDays(p.to, -7);
+    if (prevTo.slice(0, 7) === collectionMonth) {
+      return { current, previous: { bill_month: billMonth, cutoff: prevTo }, rule: 'same_bill_month' };
+    }
+  }
+  const day = Number(p.to.slice(8, 10));
+  const prevEnd = endOfMonth(billMonth);
+  const sameDay = addDays(endOfMonth(addMonths(billMonth, -1)), day);
+  const cutoff = p.kind === 'month' || sameDay > prevEnd ? prevEnd : sameDay;
+  return {
+    current,
+    previous: { bill_month: addMonths(billMonth, -1), cutoff },
+    rule: 'previous_bill_month',
+  };
+}

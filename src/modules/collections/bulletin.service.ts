@@ -1,6 +1,6 @@
 import { sql, type Kysely } from 'kysely';
 import type { DB } from '../../db/schema.js';
-import { addMonths, firstDay, monthOf } from '../../core/dates.js';
+import { firstDay, monthOf } from '../../core/dates.js';
 import { NotFound } from '../../core/errors.js';
 import { rate, type Rate } from '../../core/rate.js';
 import { runMetric } from '../../metrics/index.js';
@@ -9,12 +9,21 @@ import { recordAudit } from '../audit/audit.repository.js';
 import { tablesToXlsx } from '../../export/table-export.js';
 import { collectionsOverview } from './collections.service.js';
 import { limitLevel, type LimitLevel } from './limits.rules.js';
-import { periodOf, previousPeriod, type Period, type PeriodKind } from './bulletin.period.js';
+import {
+  periodOf,
+  previousPeriod,
+  rateComparison,
+  type Comparison,
+  type Period,
+  type PeriodKind,
+} from './bulletin.period.js';
 
 /**
  * The collections bulletin (通报) of a week or a month, per county. The collection rate is that of the
  * bill month before the period's last day's month, at the period's last day (for a month: EOM, the
- * final rate of the previous bill month). "Change" compares with the same figure of the previous period.
+ * final rate of the previous bill month). "Change" is like-for-like (see `rateComparison`): the same
+ * bill month at the previous week's end, or the previous bill month at the same day of its collection
+ * month; `comparison` in the content says which figure was used.
  */
 export type BulletinRow = {
   county_code: string;
@@ -41,6 +50,8 @@ export type BulletinContent = {
   bill_month: string;
   cutoff: string;
   target_bp: number;
+  /** where previous_rate was read (absent in bulletins archived before the like-for-like rule) */
+  comparison?: Comparison;
   rows: BulletinRow[];
 };
 
@@ -60,16 +71,14 @@ export function rankCounties<T extends { county_code: string; rate: Rate; collec
   return sorted.map((r, i) => ({ ...r, rank: i + 1 }));
 }
 
-async function figures(db: Kysely<DB>, actor: Actor, p: Period) {
-  const billMonth = addMonths(monthOf(p.to), -1);
-  const overview = await collectionsOverview(db, actor, { month: billMonth, cutoff: p.to });
+async function longTerm(db: Kysely<DB>, actor: Actor, p: Period) {
   const lt = await runMetric(db, actor, {
     metric: 'long_term_arrears',
     at: p.to,
     by: ['county'],
     filters: {},
   });
-  return { billMonth, overview, lt: new Map(lt.rows.map((r) => [String(r.county), Number(r.value ?? 0)])) };
+  return new Map(lt.rows.map((r) => [String(r.county), Number(r.value ?? 0)]));
 }
 
 export async function buildBulletin(
@@ -80,8 +89,17 @@ export async function buildBulletin(
 ): Promise<BulletinContent> {
   const period = periodOf(kind, key);
   const prev = previousPeriod(period);
-  const cur = await figures(db, actor, period);
-  const before = await figures(db, actor, prev);
+  const comparison = rateComparison(period);
+  const overview = await collectionsOverview(db, actor, {
+    month: comparison.current.bill_month,
+    cutoff: comparison.current.cutoff,
+  });
+  const previous = await collectionsOverview(db, actor, {
+    month: comparison.previous.bill_month,
+    cutoff: comparison.previous.cutoff,
+  });
+  const lt = await longTerm(db, actor, period);
+  const ltBefore = await longTerm(db, actor, prev);
   const monthStart = firstDay(monthOf(period.to));
   const adj = await runMetric(db, actor, {
     metric: 'adjustment_total',
@@ -109,8 +127,8 @@ export async function buildBulletin(
       c.county_name,
     ]),
   );
-  const prevRate = new Map(before.overview.counties.map((c) => [c.county_code ?? '', c.rate]));
-  const ranked = rankCounties(cur.overview.counties.map((c) => ({ ...c, county_code: c.county_code ?? '' })));
+  const prevRate = new Map(previous.counties.map((c) => [c.county_code ?? '', c.rate]));
+  const ranked = rankCounties(overview.counties.map((c) => ({ ...c, county_code: c.county_code ?? '' })));
   const rows: BulletinRow[] = ranked
     .map((c) => {
       const pr = prevRate.get(c.county_code) ?? rate(0, 0);
@@ -128,8 +146,8 @@ export async function buildBulletin(
         previous_rate: pr,
         change_bp:
           c.rate.value === null || pr.value === null ? null : Math.round((c.rate.value - pr.value) * 10000),
-        long_term: cur.lt.get(c.county_code) ?? 0,
-        long_term_previous: before.lt.get(c.county_code) ?? 0,
+        long_term: lt.get(c.county_code) ?? 0,
+        long_term_previous: ltBefore.get(c.county_code) ?? 0,
         adjustments: total,
         adjustment_limit: limit,
         adjustment_level: limitLevel(total, limit),
@@ -141,9 +159,10 @@ export async function buildBulletin(
     .sort((a, b) => a.rank - b.rank);
   return {
     period,
-    bill_month: cur.billMonth,
-    cutoff: cur.overview.cutoff,
-    target_bp: cur.overview.target_bp,
+    bill_month: comparison.current.bill_month,
+    cutoff: overview.cutoff,
+    target_bp: overview.target_bp,
+    comparison,
     rows,
   };
 }
@@ -254,8 +273,12 @@ const bulletinRows = (c: BulletinContent) =>
     followup_completion: r.followup_completion.value,
   }));
 
+const compared = (c: BulletinContent) =>
+  c.comparison
+    ? `；上期 previous = 账期 ${c.comparison.previous.bill_month} 截至 ${c.comparison.previous.cutoff}`
+    : '';
 const titleOf = (c: BulletinContent) =>
-  `欠费回收通报 Collections bulletin ${c.period.key}（${c.period.from} ~ ${c.period.to}；账期 ${c.bill_month}，截至 ${c.cutoff}，目标 ${(c.target_bp / 100).toFixed(2)}%）`;
+  `欠费回收通报 Collections bulletin ${c.period.key}（${c.period.from} ~ ${c.period.to}；账期 ${c.bill_month}，截至 ${c.cutoff}，目标 ${(c.target_bp / 100).toFixed(2)}%${compared(c)}）`;
 
 export async function bulletinXlsx(c: BulletinContent): Promise<Buffer> {
   return tablesToXlsx([
