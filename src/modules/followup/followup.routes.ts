@@ -6,6 +6,7 @@ import type { Actor } from '../../server/rbac.js';
 import { ValidationError } from '../../core/errors.js';
 import { todayShanghai } from '../../core/dates.js';
 import {
+  assignableUsers,
   followupStats,
   generateFollowups,
   listFollowups,
@@ -92,6 +93,15 @@ export const followupRoutes =
         await reassign(db, actorOf(req), req.params.id, req.body.assignee);
         return { ok: true };
       },
+    );
+
+    r.get(
+      '/api/followups/assignees',
+      {
+        config: { permission: 'followup:work' },
+        schema: { querystring: z.object({ county: z.string().min(1) }) },
+      },
+      async (req) => ({ users: await assignableUsers(db, actorOf(req), req.query.county) }),
     );
 
     r.get(

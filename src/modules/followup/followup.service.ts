@@ -1,6 +1,6 @@
 import type { Kysely, Transaction } from 'kysely';
 import type { DB, FollowupOutcome, FollowupReason } from '../../db/schema.js';
-import { ValidationError, NotFound, Forbidden } from '../../core/errors.js';
+import { ValidationError, NotFound, Forbidden, Conflict } from '../../core/errors.js';
 import { isIsoDate } from '../../core/dates.js';
 import { maskName, maskPhone } from '../../core/pii.js';
 import { rate, type Rate } from '../../core/rate.js';
@@ -168,6 +168,15 @@ export async function reassign(
     const [item] = await repo.getItemsForUpdate(trx, [itemId]);
     if (!item) throw new NotFound('跟进事项 / follow-up item', itemId);
     assertCountyAccess(actor, item.county_code);
+    // a closed item keeps the assignee who closed it (its outcome and the statistics refer to them)
+    if (item.status === 'closed') {
+      throw new Conflict(
+        `跟进事项 ${itemId} 已关闭，不能改派`,
+        `follow-up item ${itemId} is closed and cannot be reassigned`,
+        { item_id: itemId },
+      );
+    }
+    if (item.assignee === assignee) return;
     const users = await repo.countyWorkers(trx, item.county_code);
     if (!users.includes(assignee)) {
       throw new Forbidden(
@@ -187,6 +196,13 @@ export async function reassign(
       after: { assignee },
     });
   });
+}
+
+/** The users an item of a county can be assigned to (active county managers of that county). */
+export async function assignableUsers(db: Kysely<DB>, actor: Actor, county: string): Promise<string[]> {
+  assertCan(actor, 'followup:work');
+  assertCountyAccess(actor, county);
+  return repo.countyWorkers(db, county);
 }
 
 export type FollowupStat = {
