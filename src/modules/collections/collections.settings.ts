@@ -1,3 +1,4 @@
+import { Cron } from 'croner';
 import { z } from 'zod';
 import type { Kysely } from 'kysely';
 import type { DB } from '../../db/schema.js';
@@ -20,8 +21,22 @@ export const collectionsSettingsSchema = z.object({
   /** stop ladder: dual stop longer than this many days is a disconnection candidate */
   dual_stop_days: z.number().int().min(1).max(3650),
   /** daily list generation time (cron, Asia/Shanghai) */
-  followup_cron: z.string().min(9).max(60),
+  followup_cron: z
+    .string()
+    .min(9)
+    .max(60)
+    .refine(isCron, { message: 'not a valid cron pattern (5 or 6 fields, e.g. "0 7 * * *")' }),
 });
+/** The scheduler (croner) refuses a bad pattern at server start: refuse it when it is saved instead. */
+function isCron(pattern: string): boolean {
+  try {
+    new Cron(pattern, { paused: true }).stop();
+    return true;
+  } catch {
+    return false;
+  }
+}
+
 export type CollectionsSettings = z.infer<typeof collectionsSettingsSchema>;
 
 export const DEFAULT_COLLECTIONS_SETTINGS: CollectionsSettings = {

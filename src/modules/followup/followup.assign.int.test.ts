@@ -23,7 +23,10 @@ beforeAll(async () => {
   await t.createUser({ username: 'mgr2', role: 'county_manager', county: 'C02' });
   await t.createUser({ username: 'staff', role: 'city_staff' });
   await t.createUser({ username: 'boss', role: 'leader' });
-  [mgr1, mgr2, staff, leader] = await Promise.all(['mgr1', 'mgr2', 'staff', 'boss'].map((u) => t.login(u)));
+  mgr1 = await t.login('mgr1');
+  mgr2 = await t.login('mgr2');
+  staff = await t.login('staff');
+  leader = await t.login('boss');
   await t.app.inject({
     method: 'POST',
     url: '/api/followups/generate',
