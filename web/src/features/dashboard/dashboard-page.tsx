@@ -16,6 +16,7 @@ import { KpiCard } from './kpi-card';
 import { KPIS } from './dashboard-queries';
 import { TrendCharts } from './trend-charts';
 import { CountyRanking } from './county-ranking';
+import { RevenuePlanLine, useRevenuePlan } from './revenue-plan';
 import { rowCaption, rowKeys } from '../metrics/metric-labels';
 
 /** The latest bill month that has been loaded, so the dashboard opens on a month with data. */
@@ -39,6 +40,7 @@ export function DashboardPage() {
   const scopeCounty = boundCounty(session.user);
   const county = scopeCounty ?? params.get('county') ?? undefined;
   const [drill, setDrill] = useState<DrillTarget | null>(null);
+  const revenuePlan = useRevenuePlan(month, county);
 
   const update = (key: string, value: string | undefined) => {
     const next = new URLSearchParams(params);
@@ -100,6 +102,11 @@ export function DashboardPage() {
                   def={metric(k.id)}
                   query={{ ...k.query(month), county }}
                   target={k.target}
+                  footer={
+                    k.id === 'revenue' && revenuePlan !== undefined
+                      ? (value) => <RevenuePlanLine plan={revenuePlan} actual={value} />
+                      : undefined
+                  }
                   onDrill={openDrill}
                 />
               </Col>

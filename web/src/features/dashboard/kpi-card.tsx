@@ -1,3 +1,4 @@
+import type { ReactNode } from 'react';
 import { Card, Statistic, Tag, Tooltip, Typography } from 'antd';
 import { useTranslation } from 'react-i18next';
 import {
@@ -17,11 +18,13 @@ type Props = {
   id: string;
   query: MetricQuery;
   target?: number;
+  /** an extra line under the figure, given the figure (e.g. revenue against the month's plan) */
+  footer?: (value: number | null) => ReactNode;
   onDrill: (def: MetricDef, query: MetricQuery, row: MetricRow) => void;
 };
 
 /** One KPI: the figure, its definition on hover, and a click (or Enter) opens the drill-down. */
-export function KpiCard({ def, id, query, target, onDrill }: Props) {
+export function KpiCard({ def, id, query, target, footer, onDrill }: Props) {
   const { t, i18n } = useTranslation();
   const answer = useApi(() => metricsApi.query(id, query), JSON.stringify([id, query]), def !== undefined);
   const row = answer.data?.rows[0];
@@ -71,6 +74,7 @@ export function KpiCard({ def, id, query, target, onDrill }: Props) {
             {t('dashboard.target', { target: formatRate(target) })}
           </Typography.Text>
         )}
+        {footer && row && <div>{footer(value)}</div>}
         {def?.unit === 'rate' && row && row.denominator !== undefined && (
           <div>
             <Typography.Text type="secondary" style={{ fontSize: 12 }}>

@@ -87,6 +87,18 @@ export const zh = {
   goVersions: '去新建计划',
   thresholds: '信号灯：≥{{green}} 绿，≥{{amber}} 黄，其余红',
   countyPlan: '县区年度与月度目标',
+  upload: '上传目标模板',
+  uploadSend: '上传',
+  uploadDrop: '点击或拖入填好的目标模板（.xlsx）',
+  uploadHint: '先下载目标模板，按年度、指标、产品线填好后上传；有任何错误则不导入',
+  uploadPublish: '上传后直接发布',
+  uploaded: '已导入 {{count}} 个计划',
+  errRow: '行',
+  errColumn: '列',
+  errValue: '值',
+  errReason: '原因',
+  compareHint: '勾选两个版本后点击“对比”',
+  compareTotal: '城市年度目标：A {{a}} → B {{b}}（差额 {{diff}}）',
 };
 
 export const en: typeof zh = {
@@ -175,6 +187,19 @@ export const en: typeof zh = {
   goVersions: 'Create a plan',
   thresholds: 'Lights: ≥{{green}} green, ≥{{amber}} amber, else red',
   countyPlan: 'County annual and monthly targets',
+  upload: 'Upload target template',
+  uploadSend: 'Upload',
+  uploadDrop: 'Click or drop the filled target template (.xlsx)',
+  uploadHint:
+    'Download the template, fill year, metric and product line, upload it; any error imports nothing',
+  uploadPublish: 'Publish after upload',
+  uploaded: '{{count}} plan(s) imported',
+  errRow: 'Row',
+  errColumn: 'Column',
+  errValue: 'Value',
+  errReason: 'Reason',
+  compareHint: 'Tick two versions, then Compare',
+  compareTotal: 'City annual target: A {{a}} → B {{b}} (difference {{diff}})',
 };
 
 i18n.addResourceBundle('zh-CN', 'translation', { plans: zh }, true, false);

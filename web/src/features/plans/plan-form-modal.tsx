@@ -13,10 +13,12 @@ import {
 } from './plans-api';
 import { formatPlanValue } from './plan-format';
 import { useReference } from '../../app/reference-context';
+import { ALL_PRODUCTS, ProductPicker, productOf } from './product-picker';
 
 type Method = 'households' | 'last_year' | 'blend' | 'manual';
 type FormValues = {
   metric: PlanMetric;
+  product?: string;
   annual: number;
   method: Method;
   manual?: string;
@@ -72,7 +74,7 @@ export function PlanFormModal({
     const input = {
       year,
       metric: v.metric,
-      product: null,
+      product: productOf(v.product),
       annual: toUnit(v.annual),
       distribution: distributionOf(v),
     };
@@ -108,7 +110,7 @@ export function PlanFormModal({
         await plansApi.create({
           year,
           metric: v.metric,
-          product: null,
+          product: productOf(v.product),
           annual: toUnit(v.annual),
           weights,
           distribution,
@@ -159,6 +161,7 @@ export function PlanFormModal({
         layout="vertical"
         initialValues={{
           metric: base?.metric ?? 'new_installs',
+          product: base?.product ?? ALL_PRODUCTS,
           annual: base ? (base.metric === 'revenue' ? base.annual / 100 : base.annual) : undefined,
           method: 'households',
           dist: 'equal',
@@ -174,6 +177,9 @@ export function PlanFormModal({
               style={{ width: 160 }}
               options={PLAN_METRICS.map((m) => ({ value: m, label: t(`plans.metric.${m}`) }))}
             />
+          </Form.Item>
+          <Form.Item name="product" label={t('plans.col.product')}>
+            <ProductPicker testId="plan-product" disabled={!!base} />
           </Form.Item>
           <Form.Item
             name="annual"

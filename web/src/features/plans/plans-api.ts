@@ -103,6 +103,33 @@ export type ReviewAnswer = {
   follow_up: (ReviewAction & { county_code: string; review_month: number })[];
 };
 
+/** Two versions side by side (GET /api/plans/compare): diff = b − a, per county and month. */
+type CompareSide = Pick<
+  PlanVersion,
+  'plan_id' | 'year' | 'metric' | 'product' | 'version' | 'status' | 'annual'
+>;
+export type CompareAnswer = {
+  a: CompareSide;
+  b: CompareSide;
+  counties: {
+    county: string;
+    a: number;
+    b: number;
+    diff: number;
+    months: { a: number; b: number; diff: number }[];
+  }[];
+};
+/** One rejected cell of an uploaded target template (row = Excel row, null for the whole file). */
+export type TemplateError = {
+  row: number | null;
+  column: string | null;
+  value: string | null;
+  message_zh: string;
+  message_en: string;
+};
+/** The product line of a plan in a query: '' / 'all' = all product lines. */
+export type ProductParam = string;
+
 export type PlanInput = {
   year: number;
   metric: PlanMetric;
@@ -114,6 +141,15 @@ export type PlanInput = {
 export const plansApi = {
   list: (year: number, metric?: PlanMetric) => http.get<PlanVersion[]>('/api/plans', { year, metric }),
   detail: (id: number) => http.get<PlanDetail>(`/api/plans/${id}`),
+  /** the latest published version of a plan key (404 when none is published) */
+  currentPublished: (year: number, metric: PlanMetric, product?: ProductParam) =>
+    http.get<PlanDetail>('/api/plans/current', { year, metric, product, published: 'true' }),
+  compare: (a: number, b: number) => http.get<CompareAnswer>('/api/plans/compare', { a, b }),
+  upload: (file: File, publish: boolean) => {
+    const body = new FormData();
+    body.append('file', file);
+    return http.post<PlanDetail[]>(`/api/plans/upload?publish=${publish ? 'true' : 'false'}`, body);
+  },
   preview: (input: PlanInput, methods: Weights[]) =>
     http.post<PreviewAnswer>('/api/plans/preview', { ...input, methods }),
   create: (input: PlanInput & { weights: Weights; publish?: boolean }) =>
@@ -129,9 +165,9 @@ export const plansApi = {
       from_month?: number;
     },
   ) => http.post<PlanDetail>(`/api/plans/${id}/revise`, body),
-  progress: (q: { year: number; metric: PlanMetric; at: string }) =>
+  progress: (q: { year: number; metric: PlanMetric; at: string; product?: ProductParam }) =>
     http.get<ProgressAnswer>('/api/plans/progress', q),
-  forecast: (q: { year: number; metric: PlanMetric; at: string }) =>
+  forecast: (q: { year: number; metric: PlanMetric; at: string; product?: ProductParam }) =>
     http.get<{ rows: ForecastRow[]; date_used: string }>('/api/plans/forecast', q),
   ranks: (year: number) => http.get<ProvinceRank[]>('/api/plans/province-rank', { year }),
   setRank: (body: {

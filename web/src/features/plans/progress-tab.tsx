@@ -9,6 +9,7 @@ import { Chart } from '../../components/chart';
 import { useReference } from '../../app/reference-context';
 import { plansApi, PLAN_METRICS, type ForecastRow, type PlanMetric, type ProgressRow } from './plans-api';
 import { formatPlanValue, todayIso } from './plan-format';
+import { ALL_PRODUCTS, ProductPicker, productOf } from './product-picker';
 
 const LIGHT_COLOR = { green: 'green', amber: 'gold', red: 'red' } as const;
 
@@ -30,11 +31,15 @@ export function ProgressTab() {
     next.set(key, value);
     setParams(next, { replace: true });
   };
+  const productParam = params.get('product') ?? ALL_PRODUCTS;
+  const product = productOf(productParam);
   const year = Number(at.slice(0, 4));
-  const q = { year, metric, at };
+  const q = { year, metric, at, product: product ?? ALL_PRODUCTS };
   // ask for progress only when the year has a published plan, so "no plan yet" is an empty state, not an error
   const plans = useApi(() => plansApi.list(year, metric), `${year}-${metric}`);
-  const hasPlan = (plans.data ?? []).some((v) => v.metric === metric && v.status === 'published');
+  const hasPlan = (plans.data ?? []).some(
+    (v) => v.metric === metric && v.product === product && v.status === 'published',
+  );
   const progress = useApi(() => plansApi.progress(q), JSON.stringify(q), hasPlan);
   const forecast = useApi(() => plansApi.forecast(q), `f${JSON.stringify(q)}`, hasPlan);
   const fmt = (v: number | null | undefined) => formatPlanValue(metric, v);
@@ -51,6 +56,11 @@ export function ProgressTab() {
           onChange={(m) => setParam('metric', m)}
           style={{ width: 160 }}
           options={PLAN_METRICS.map((m) => ({ value: m, label: t(`plans.metric.${m}`) }))}
+        />
+        <ProductPicker
+          testId="progress-product"
+          value={productParam}
+          onChange={(v) => setParam('product', v)}
         />
         <DatePicker
           allowClear={false}
@@ -78,7 +88,10 @@ export function ProgressTab() {
           description={
             <>
               <Typography.Text strong>
-                {t('plans.noPlan', { year, metric: t(`plans.metric.${metric}`) })}
+                {t('plans.noPlan', {
+                  year,
+                  metric: `${t(`plans.metric.${metric}`)}${product ? ` · ${product}` : ''}`,
+                })}
               </Typography.Text>
               <br />
               <Typography.Text type="secondary">{t('plans.noPlanHint')}</Typography.Text>

@@ -1,5 +1,5 @@
 import { useState } from 'react';
-import { App, Button, Card, InputNumber, Space, Table, Tag } from 'antd';
+import { App, Button, Card, InputNumber, Space, Table, Tag, Typography } from 'antd';
 import { useTranslation } from 'react-i18next';
 import { useApi } from '../../lib/use-api';
 import { formatDateTime } from '../../lib/format';
@@ -10,6 +10,8 @@ import { useAuth } from '../auth/auth-context';
 import { plansApi, type PlanDetail, type PlanVersion } from './plans-api';
 import { formatPlanValue } from './plan-format';
 import { PlanFormModal } from './plan-form-modal';
+import { TemplateUploadModal } from './template-upload';
+import { CompareCard } from './compare-card';
 
 /** Every version of the year's plans: create, publish, revise, and the county × month values of one. */
 export function VersionsTab() {
@@ -20,6 +22,10 @@ export function VersionsTab() {
   const [creating, setCreating] = useState(false);
   const [revising, setRevising] = useState<PlanDetail | undefined>();
   const [selected, setSelected] = useState<number | null>(null);
+  const [uploading, setUploading] = useState(false);
+  // two ticked versions (older first) and whether their comparison is shown
+  const [ticked, setTicked] = useState<number[]>([]);
+  const [comparing, setComparing] = useState<[number, number] | null>(null);
   const list = useApi(() => plansApi.list(year), String(year));
   const detail = useApi(() => plansApi.detail(selected ?? 0), String(selected), selected !== null);
   const writer = can('plans:write');
@@ -51,7 +57,25 @@ export function VersionsTab() {
             {t('plans.create')}
           </Button>
         )}
-        <Button href={`/api/plans/template?year=${year}`}>{t('plans.template')}</Button>
+        <Button href={`/api/plans/template?year=${year}`} data-testid="plan-template">
+          {t('plans.template')}
+        </Button>
+        {writer && (
+          <Button onClick={() => setUploading(true)} data-testid="plan-upload">
+            {t('plans.upload')}
+          </Button>
+        )}
+        <Button
+          disabled={ticked.length !== 2}
+          data-testid="plan-compare"
+          onClick={() => {
+            const [x, y] = [...ticked].sort((p, q) => p - q);
+            if (x !== undefined && y !== undefined) setComparing([x, y]);
+          }}
+        >
+          {t('plans.compare')}
+        </Button>
+        <Typography.Text type="secondary">{t('plans.compareHint')}</Typography.Text>
       </Space>
       <ErrorAlert error={list.error} onRetry={list.reload} />
       <Table<PlanVersion>
@@ -63,6 +87,11 @@ export function VersionsTab() {
         dataSource={list.data ?? []}
         onRow={(r) => ({ onClick: () => setSelected(r.plan_id), style: { cursor: 'pointer' } })}
         rowClassName={(r) => (r.plan_id === selected ? 'ant-table-row-selected' : '')}
+        rowSelection={{
+          selectedRowKeys: ticked,
+          // at most two: ticking a third drops the oldest tick
+          onChange: (keys) => setTicked(keys.map(Number).slice(-2)),
+        }}
         columns={[
           {
             title: t('plans.col.metric'),
@@ -129,6 +158,7 @@ export function VersionsTab() {
           },
         ]}
       />
+      {comparing && <CompareCard a={comparing[0]} b={comparing[1]} />}
       {d && (
         <Card
           size="small"
@@ -172,6 +202,14 @@ export function VersionsTab() {
           />
         </Card>
       )}
+      <TemplateUploadModal
+        open={uploading}
+        onClose={() => setUploading(false)}
+        onDone={() => {
+          setUploading(false);
+          list.reload();
+        }}
+      />
       <PlanFormModal
         year={year}
         open={creating || revising !== undefined}
