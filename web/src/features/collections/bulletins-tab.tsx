@@ -169,6 +169,8 @@ function BulletinView({ id }: { id: number }) {
         <>
           <Typography.Paragraph type="secondary">
             {t('coll.bul.billMonth', { m: d.bill_month, cutoff: d.cutoff, target: targetText(d.target_bp) })}
+            {d.comparison &&
+              ` · ${t('coll.bul.compared', { m: d.comparison.previous.bill_month, cutoff: d.comparison.previous.cutoff })}`}
           </Typography.Paragraph>
           <Table<BulletinRow>
             size="small"

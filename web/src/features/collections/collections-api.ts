@@ -201,6 +201,11 @@ export type Bulletin = {
   bill_month: string;
   cutoff: string;
   target_bp: number;
+  comparison?: {
+    current: { bill_month: string; cutoff: string };
+    previous: { bill_month: string; cutoff: string };
+    rule: 'same_bill_month' | 'previous_bill_month';
+  };
   rows: BulletinRow[];
 };
 
@@ -261,6 +266,8 @@ export const collectionsApi = {
       q,
     ),
   settings: () => http.get<CollectionsSettings>('/api/collections/settings'),
+  saveSettings: (body: Partial<CollectionsSettings>) =>
+    http.put<CollectionsSettings>('/api/collections/settings', body),
   bulletins: () => http.get<{ bulletins: BulletinSummary[] }>('/api/collections/bulletins'),
   generateBulletin: (kind: 'week' | 'month', period: string) =>
     http.post<{ bulletin_id: number }>('/api/collections/bulletins', { kind, period }),
@@ -276,6 +283,7 @@ export const followupApi = {
     http.post<GenerateResult>('/api/followups/generate', body),
   outcome: (id: number, body: { outcome: Outcome; note: string | null }) =>
     http.post<{ ok: true }>(`/api/followups/${id}/outcome`, body),
+  assignees: (county: string) => http.get<{ users: string[] }>('/api/followups/assignees', { county }),
   assign: (id: number, assignee: string) =>
     http.post<{ ok: true }>(`/api/followups/${id}/assign`, { assignee }),
   exportUrl: (county: string, date: string) => buildUrl('/api/followups/export', { county, date }),

@@ -9,14 +9,18 @@ import { LimitsTab } from './limits-tab';
 import { LadderTab } from './ladder-tab';
 import { FollowupTab } from './followup-tab';
 import { BulletinsTab } from './bulletins-tab';
+import { SettingsTab } from './settings-tab';
+import { useAuth } from '../auth/auth-context';
 
-const TABS = ['rates', 'arrears', 'limits', 'ladder', 'followup', 'bulletins'] as const;
+const TABS = ['rates', 'arrears', 'limits', 'ladder', 'followup', 'bulletins', 'settings'] as const;
 
-/** 欠费回收与保存量: one page, six tabs (kept in ?tab=; the county stays in ?county= across tabs). */
+/** 欠费回收与保存量: one page, seven tabs (settings only for those who may change them) (kept in ?tab=; the county stays in ?county= across tabs). */
 export function CollectionsPage() {
   const { t } = useTranslation();
   const [params, setParams] = useSearchParams();
-  const tab = TABS.find((x) => x === params.get('tab')) ?? 'rates';
+  const { can } = useAuth();
+  const tabs = TABS.filter((k) => k !== 'settings' || can('settings:write') || can('collections:write'));
+  const tab = tabs.find((x) => x === params.get('tab')) ?? 'rates';
   const switchTab = (k: string) => {
     const next = new URLSearchParams();
     next.set('tab', k);
@@ -31,6 +35,7 @@ export function CollectionsPage() {
     ladder: <LadderTab />,
     followup: <FollowupTab />,
     bulletins: <BulletinsTab />,
+    settings: <SettingsTab />,
   };
   return (
     <>
@@ -40,7 +45,7 @@ export function CollectionsPage() {
         activeKey={tab}
         onChange={switchTab}
         destroyOnHidden
-        items={TABS.map((k) => ({
+        items={tabs.map((k) => ({
           key: k,
           label: <span data-testid={`coll-tab-${k}`}>{t(`coll.tabs.${k}`)}</span>,
           children: panes[k],

@@ -13,6 +13,7 @@ import { CountySelect, todayIso, useCountyLabel, useCountyParam } from './collec
 import { FollowupImport } from './followup-import';
 import { FollowupStats } from './followup-stats';
 import { OutcomeEditor, useFiguresText } from './followup-row-editor';
+import { AssigneeCell } from './followup-assignee';
 
 const REASON_COLOR: Record<Reason, string> = {
   single_stop: 'gold',
@@ -58,6 +59,12 @@ export function FollowupTab() {
   };
   // without a county a city user sees the statistics only: the lists are per county
   const list = useApi(() => followupApi.list(q), `ful${JSON.stringify(q)}`, county !== undefined);
+  // the county's users an open item can be handed to (only those who may work the list ask)
+  const assignees = useApi(
+    () => followupApi.assignees(county ?? ''),
+    `fua${county ?? ''}`,
+    canWork && county !== undefined,
+  );
   // the server's today when no date was picked
   const date = urlDate ?? list.data?.date ?? todayIso();
   const statsTo = params.get('sto') ?? date;
@@ -209,7 +216,7 @@ export function FollowupTab() {
               {
                 title: `${t('coll.fu.status')} / ${t('coll.fu.assignee')}`,
                 key: 'status',
-                width: 110,
+                width: 130,
                 render: (_, r) => (
                   <Space direction="vertical" size={0}>
                     {r.status === 'open' ? (
@@ -219,9 +226,12 @@ export function FollowupTab() {
                         {r.auto_close_text ? t('coll.fu.autoClosed') : t('coll.fu.closed')}
                       </Tag>
                     )}
-                    <Typography.Text type="secondary" style={{ fontSize: 12 }}>
-                      {r.assignee ?? t('coll.fu.unassigned')}
-                    </Typography.Text>
+                    <AssigneeCell
+                      item={r}
+                      users={assignees.data?.users}
+                      canWork={canWork}
+                      onSaved={changed}
+                    />
                   </Space>
                 ),
               },
