@@ -220,4 +220,77 @@ describe('plans in the browser', () => {
     });
     expect(res.status).toBe(403);
   });
+
+  it('city staff revise a published plan and compare the two versions side by side', async () => {
+    const page = await browser.newPage({ viewport: { width: 1366, height: 768 } });
+    await signIn(page, base, 'city');
+    const problems = watch(page);
+    const city = await apiAs(base, 'city');
+
+    // version 1: a published 2026 net_adds plan of 100, split by households, equal months
+    const created = await city.post('/api/plans', {
+      year: 2026,
+      metric: 'net_adds',
+      product: null,
+      annual: 100,
+      weights: { method: 'households' },
+      distribution: { kind: 'equal' },
+      publish: true,
+    });
+    expect(created.status).toBe(201);
+    const v1 = (await created.json()) as PlanVersion & { version: number };
+
+    // version 2 through the revise form: 160, all months re-split
+    await page.goto(`${base}/plans?tab=versions`);
+    const row1 = page.locator(`tr[data-row-key="${v1.plan_id}"]`);
+    await row1.getByRole('button', { name: '修订' }).click();
+    const dialog = page.getByRole('dialog');
+    await dialog.waitFor();
+    // the product line of a revision is the base plan's, not editable
+    expect(await dialog.getByTestId('plan-product').innerText()).toContain('全部');
+    await dialog.getByTestId('plan-annual').fill('160');
+    await dialog.getByLabel('全部月份重新分解').check();
+    await dialog.getByTestId('plan-save').click();
+    await dialog.waitFor({ state: 'hidden' });
+    const versions = (await (
+      await city.get('/api/plans?year=2026&metric=net_adds')
+    ).json()) as (PlanVersion & { version: number })[];
+    const v2 = versions.find((v) => v.plan_id !== v1.plan_id);
+    expect(v2).toMatchObject({ annual: 160, status: 'draft', version: v1.version + 1 });
+    const v2id = v2?.plan_id ?? 0;
+    await expect
+      .poll(() => page.getByTestId(`plan-status-${v2id}`).getAttribute('data-status'))
+      .toBe('draft');
+
+    // tick both versions and compare: A = v1, B = v2, the same figures as the API
+    await page.getByTestId('plan-compare').waitFor();
+    expect(await page.getByTestId('plan-compare').isDisabled()).toBe(true);
+    await row1.locator('input[type=checkbox]').check();
+    await page.locator(`tr[data-row-key="${v2id}"] input[type=checkbox]`).check();
+    await page.getByTestId('plan-compare').click();
+    const card = page.getByTestId('compare-card');
+    await card.waitFor();
+    await expect
+      .poll(() => page.getByTestId('compare-total').innerText())
+      .toBe('城市年度目标：A 100 → B 160（差额 60）');
+    const title = await card.locator('.ant-card-head-title').innerText();
+    expect(title).toContain(`A = v${v1.version}`);
+    expect(title).toContain(`B = v${v1.version + 1}`);
+    const api = (await (await city.get(`/api/plans/compare?a=${v1.plan_id}&b=${v2id}`)).json()) as {
+      counties: { county: string; a: number; b: number; diff: number }[];
+    };
+    expect(api.counties.map((c) => c.county)).toEqual(COUNTIES);
+    expect(api.counties.reduce((s, c) => s + c.a, 0)).toBe(100);
+    expect(api.counties.reduce((s, c) => s + c.b, 0)).toBe(160);
+    await expect.poll(() => card.locator('tbody tr.ant-table-row').count()).toBe(10);
+    for (const c of api.counties) {
+      const text = await page.getByTestId(`compare-annual-${c.county}`).innerText();
+      expect(text).toContain(`${count(c.a)} → ${count(c.b)}`);
+      if (c.diff !== 0) expect(text).toContain(`${c.diff > 0 ? '+' : ''}${count(c.diff)}`);
+    }
+    await screenshot(page, 'plans-compare');
+
+    expect(problems).toEqual([]);
+    await page.close();
+  });
 });
