@@ -72,7 +72,11 @@ export function SettingsTab() {
         form.setFields(
           (issues as { field?: string; message?: string }[])
             .filter((i) => i.field && FIELD_OF[i.field])
-            .map((i) => ({ name: FIELD_OF[i.field ?? ''] as keyof FormValues, errors: [i.message ?? ''] })),
+            .map((i) => {
+              const name = FIELD_OF[i.field ?? ''] as keyof FormValues;
+              // the server's words name the API unit (basis points, fen): say it in the form's unit
+              return { name, errors: [t(`coll.set.bad.${name}`), i.message ?? ''].filter(Boolean) };
+            }),
         );
       }
       setError(errorMessage(err, i18n.language, t('common.requestFailed')));
