@@ -13,6 +13,7 @@ import { sql } from 'kysely';
 import { openEmbedded, openPostgres, type Database } from '../src/db/connect.js';
 import { migrateToLatest } from '../src/db/migrate.js';
 import { importFile } from '../src/ingest/pipeline/index.js';
+import { lastBatchHooksMs } from '../src/ingest/hooks.js';
 import type { DatasetKey } from '../src/datasets/index.js';
 
 const N = Number(process.env.BENCH_SUBSCRIBERS ?? 1_000_000);
@@ -20,7 +21,12 @@ const ENGINES = (process.env.BENCH_ENGINES ?? 'postgres,pglite').split(',');
 const BASE_URL = process.env.BENCH_DATABASE_URL ?? 'postgres://postgres@127.0.0.1:5432/test';
 const work = fs.mkdtempSync(path.join(os.tmpdir(), 'mo-bench-'));
 let peakRss = 0;
-const sample = setInterval(() => (peakRss = Math.max(peakRss, process.memoryUsage.rss())), 100);
+let peakStep = 0;
+const sample = setInterval(() => {
+  const rss = process.memoryUsage.rss();
+  peakRss = Math.max(peakRss, rss);
+  peakStep = Math.max(peakStep, rss);
+}, 100);
 
 function writeFile(name: string, header: string, n: number, line: (i: number) => string): string {
   const p = path.join(work, name);
@@ -141,20 +147,36 @@ async function runEngine(engine: string) {
   try {
     await migrateToLatest(database.db);
     version = (await sql<{ v: string }>`select version() as v`.execute(database.db)).rows[0]?.v ?? '';
-    const datasets: Record<string, { rows: number; seconds: number; rowsPerSec: number; status: string }> =
-      {};
+    const datasets: Record<
+      string,
+      {
+        rows: number;
+        seconds: number;
+        rowsPerSec: number;
+        status: string;
+        /** derived-data hooks inside the applying transaction (metrics aggregate refresh…) */
+        hooksSeconds: number;
+        rowsPerSecWithoutHooks: number;
+        peakRssMiB: number;
+      }
+    > = {};
     for (const [dataset, file] of files) {
+      peakStep = 0;
       const t0 = performance.now();
       const r = await importFile(database, { dataset, filePath: file, actor: 'bench' });
       const seconds = (performance.now() - t0) / 1000;
+      const hooks = lastBatchHooksMs() / 1000;
       datasets[dataset] = {
         rows: r.counts.read,
         seconds: Math.round(seconds * 100) / 100,
         rowsPerSec: Math.round(r.counts.read / seconds),
         status: r.status,
+        hooksSeconds: Math.round(hooks * 100) / 100,
+        rowsPerSecWithoutHooks: Math.round(r.counts.read / Math.max(0.001, seconds - hooks)),
+        peakRssMiB: Math.round(Math.max(peakStep, process.memoryUsage.rss()) / 2 ** 20),
       };
       process.stderr.write(
-        `${engine} ${dataset}: ${r.counts.read} rows in ${seconds.toFixed(1)} s (${datasets[dataset].rowsPerSec} rows/s) ${r.status}\n`,
+        `${engine} ${dataset}: ${r.counts.read} rows in ${seconds.toFixed(1)} s (${datasets[dataset].rowsPerSec} rows/s; hooks ${hooks.toFixed(1)} s; RSS ${datasets[dataset].peakRssMiB} MiB) ${r.status}\n`,
       );
     }
     const floor = { bills: await rawCopy(database, 'bills'), payments: await rawCopy(database, 'payments') };
@@ -172,6 +194,7 @@ const cpus = os.cpus();
 const entry = {
   at: new Date().toISOString(),
   subscribers: N,
+  loadAverage: os.loadavg().map((x) => Math.round(x * 10) / 10),
   machine: {
     cpu: cpus[0]?.model ?? 'unknown',
     cores: cpus.length,

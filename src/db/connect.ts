@@ -1,6 +1,11 @@
 import { Kysely, PostgresDialect, sql } from 'kysely';
 import pg from 'pg';
 import { to as copyTo, from as copyFrom } from 'pg-copy-streams';
+import fs from 'node:fs';
+import { execFile } from 'node:child_process';
+import { promisify } from 'node:util';
+import { fileURLToPath } from 'node:url';
+import path from 'node:path';
 import { pipeline } from 'node:stream/promises';
 import { Readable } from 'node:stream';
 import type { DB } from './schema.js';
@@ -31,9 +36,24 @@ export type Database = {
   copyOut(query: string): AsyncIterable<string>;
 };
 
+const execFileAsync = promisify(execFile);
+
 const quoteIdent = (s: string) => `"${s.replace(/"/g, '""')}"`;
 
 export async function openEmbedded(opts: { dataDir?: string; loadDataDir?: Uint8Array }): Promise<Database> {
+  if (
+    opts.dataDir !== undefined &&
+    !opts.loadDataDir &&
+    !fs.existsSync(path.join(opts.dataDir, 'PG_VERSION'))
+  ) {
+    // A new data directory runs initdb, which leaves ~800 MB of WebAssembly memory behind (measured: RSS
+    // 850 MB after creating a database, 280 MB when opening the same directory again): create it in a
+    // short-lived child process, then open it here.
+    await execFileAsync(process.execPath, [
+      fileURLToPath(new URL('./pglite-init.mjs', import.meta.url)),
+      opts.dataDir,
+    ]);
+  }
   const client = new PgliteWorkerClient(opts);
   await client.ready;
   const driver = new PgliteWorkerDriver(client);
@@ -114,13 +134,17 @@ export async function openPostgres(url: string, opts: { max?: number } = {}): Pr
   // fail fast with a clear message when the server does not answer
   const probe = await pool.connect();
   probe.release();
-  const db = new Kysely<DB>({
-    dialect: new PostgresDialect({ pool }),
-    log(event) {
-      // keep a cheap busy indicator, same shape as the embedded engine
-      void event;
-    },
+  // a cheap busy indicator, same shape as the embedded engine: a checked-out client is a query
+  // (or a transaction) in progress
+  pool.on('acquire', () => {
+    inFlight++;
+    busySince ??= Date.now();
   });
+  pool.on('release', () => {
+    inFlight = Math.max(0, inFlight - 1);
+    if (inFlight === 0) busySince = null;
+  });
+  const db = new Kysely<DB>({ dialect: new PostgresDialect({ pool }) });
   return {
     engine: 'postgres',
     db,
@@ -133,16 +157,14 @@ export async function openPostgres(url: string, opts: { max?: number } = {}): Pr
     async copyRows(table, columns, csv) {
       if (csv.length === 0) return 0;
       const client = await pool.connect();
-      inFlight++;
-      busySince ??= Date.now();
       try {
         const cols = columns.map(quoteIdent).join(', ');
-        const stream = client.query(copyFrom(`COPY ${quoteIdent(table)} (${cols}) FROM STDIN WITH (FORMAT csv)`));
+        const stream = client.query(
+          copyFrom(`COPY ${quoteIdent(table)} (${cols}) FROM STDIN WITH (FORMAT csv)`),
+        );
         await pipeline(Readable.from([csv]), stream);
         return Number(stream.rowCount ?? 0);
       } finally {
-        inFlight--;
-        if (inFlight === 0) busySince = null;
         client.release();
       }
     },

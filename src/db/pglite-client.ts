@@ -84,7 +84,9 @@ export class PgliteWorkerClient {
   }
 
   query(sql: string, params: readonly unknown[] = [], blob?: Uint8Array): Promise<QueryResult> {
-    return this.request({ op: 'query', sql, params, blob });
+    // the COPY payload is handed over, not cloned (callers pass a fresh buffer they do not reuse)
+    const whole = blob !== undefined && blob.byteOffset === 0 && blob.byteLength === blob.buffer.byteLength;
+    return this.request({ op: 'query', sql, params, blob }, whole ? [blob.buffer as ArrayBuffer] : undefined);
   }
 
   exec(sql: string): Promise<void> {

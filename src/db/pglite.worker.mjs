@@ -27,8 +27,15 @@ const parsers = {
 let pg;
 let queue = Promise.resolve();
 
+// PostgreSQL's default 128 MB of shared buffers is WebAssembly memory that stays resident in this
+// process; the data files are cached by the OS anyway. MARKETOPS_PGLITE_SHARED_BUFFERS overrides.
+const SHARED_BUFFERS = process.env.MARKETOPS_PGLITE_SHARED_BUFFERS || '32MB';
+
 async function open() {
   const opts = { parsers, relaxedDurability: false };
+  if (Array.isArray(PGlite.defaultStartParams)) {
+    opts.startParams = [...PGlite.defaultStartParams, '-c', `shared_buffers=${SHARED_BUFFERS}`];
+  }
   if (workerData.loadDataDir) opts.loadDataDir = new Blob([workerData.loadDataDir]);
   pg = workerData.dataDir ? await PGlite.create(workerData.dataDir, opts) : await PGlite.create(opts);
   await pg.exec("SET TIME ZONE 'Asia/Shanghai'; SET datestyle TO ISO, YMD;");

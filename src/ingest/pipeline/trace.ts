@@ -4,6 +4,7 @@ let traceAt = 0;
 export const trace = (label: string): void => {
   if (!TRACE) return;
   const now = performance.now();
-  process.stderr.write(`[import] ${label} ${traceAt ? Math.round(now - traceAt) : 0} ms\n`);
+  const rss = Math.round(process.memoryUsage.rss() / 2 ** 20);
+  process.stderr.write(`[import] ${label} ${traceAt ? Math.round(now - traceAt) : 0} ms (rss ${rss} MiB)\n`);
   traceAt = now;
 };
