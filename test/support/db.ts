@@ -58,6 +58,7 @@ export async function prepareTemplate(): Promise<void> {
   if (fs.existsSync(path.join(templateDir, 'PG_VERSION'))) return;
   const tmp = `${templateDir}.${process.pid}`;
   fs.rmSync(tmp, { recursive: true, force: true });
+  fs.mkdirSync(path.dirname(tmp), { recursive: true });
   const d = await openEmbedded({ dataDir: tmp });
   await migrateToLatest(d.db);
   await d.close();
