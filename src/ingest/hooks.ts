@@ -1,4 +1,4 @@
-import type { Transaction } from 'kysely';
+import type { Kysely, Transaction } from 'kysely';
 import type { DB } from '../db/schema.js';
 import type { DatasetKey } from '../datasets/index.js';
 
@@ -44,5 +44,43 @@ export async function runBatchHooks(trx: Transaction<DB>, change: BatchChange): 
     for (const hook of hooks) await hook(trx, change);
   } finally {
     lastMs = performance.now() - t0;
+  }
+}
+
+export type CommittedHook = (db: Kysely<DB>) => Promise<void>;
+
+const committedHooks: CommittedHook[] = [];
+
+/**
+ * Work that follows a committed batch (or undo) outside its transaction: a recomputation that may take
+ * seconds and need not hold the import's locks. Only for derived data whose staleness is already
+ * recorded inside the transaction (e.g. by triggers), so a crash between commit and hook leaves it
+ * marked stale, never wrong. A failing hook is reported to the caller's log, not to the import.
+ */
+export function afterBatchCommitted(hook: CommittedHook): () => void {
+  committedHooks.push(hook);
+  return () => {
+    const i = committedHooks.indexOf(hook);
+    if (i >= 0) committedHooks.splice(i, 1);
+  };
+}
+
+let lastCommittedMs = 0;
+
+/** Milliseconds the after-commit hooks of this process's latest batch took. */
+export const lastCommittedHooksMs = (): number => lastCommittedMs;
+
+export async function runCommittedHooks(db: Kysely<DB>, onError?: (e: unknown) => void): Promise<void> {
+  const t0 = performance.now();
+  try {
+    for (const hook of committedHooks) {
+      try {
+        await hook(db);
+      } catch (e) {
+        onError?.(e);
+      }
+    }
+  } finally {
+    lastCommittedMs = performance.now() - t0;
   }
 }

@@ -3,7 +3,7 @@ import type { Database } from '../../db/connect.js';
 import type { DatasetDef } from '../../datasets/index.js';
 import type { RowError } from '../../core/errors.js';
 import { recordAudit } from '../../modules/audit/audit.repository.js';
-import { runBatchHooks } from '../hooks.js';
+import { runBatchHooks, runCommittedHooks } from '../hooks.js';
 import { trace } from './trace.js';
 import { allCols, describeChange, differs, keyJoin, refs, rowKey, valueCols } from './change.js';
 import type { Staging } from './staging.js';
@@ -41,7 +41,7 @@ export async function applyBatch(
 ): Promise<{ batchId: number; counts: Counts }> {
   const { def, st } = p;
   const T = def.table;
-  return database.db.transaction().execute(async (trx) => {
+  const applied = await database.db.transaction().execute(async (trx) => {
     // raw SQL: the Generated<ColumnType> columns of this table do not type-check as insert values
     const batch = await sql<{ batch_id: number }>`insert into import_batches
         (dataset, file_name, file_hash, actor, status, allow_partial, started_at, unknown_columns, errors)
@@ -136,4 +136,6 @@ export async function applyBatch(
     });
     return { batchId, counts };
   });
+  await runCommittedHooks(database.db);
+  return applied;
 }

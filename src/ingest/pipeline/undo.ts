@@ -3,7 +3,7 @@ import type { Database } from '../../db/connect.js';
 import { DATASETS, datasetByName } from '../../datasets/index.js';
 import { Conflict, NotFound } from '../../core/errors.js';
 import { recordAudit } from '../../modules/audit/audit.repository.js';
-import { runBatchHooks } from '../hooks.js';
+import { runBatchHooks, runCommittedHooks } from '../hooks.js';
 import { describeChange, keyJoin, refs, valueCols } from './change.js';
 import { withDatasetLock } from './dataset-lock.js';
 import { assertNotReferenced } from './references.js';
@@ -28,7 +28,7 @@ export async function undoBatch(database: Database, batchId: number, actor: stri
   const T = sql.table(def.table);
   return withDatasetLock(database, key, async () => {
     try {
-      return await database.db.transaction().execute(async (trx) => {
+      const undone = await database.db.transaction().execute(async (trx) => {
         // writers of this table (an import applying rows that reference it) wait until the undo commits
         await sql`lock table ${T} in share row exclusive mode`.execute(trx);
         const cur = await sql<{
@@ -99,6 +99,8 @@ export async function undoBatch(database: Database, batchId: number, actor: stri
           deleted: Number(deleted.numAffectedRows ?? 0),
         };
       });
+      await runCommittedHooks(database.db);
+      return undone;
     } catch (e) {
       // a row the batch inserted is still referenced by later data (e.g. bills of a new subscriber)
       if ((e as { code?: string }).code === '23503') {

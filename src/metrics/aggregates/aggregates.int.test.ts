@@ -4,7 +4,7 @@ import { createTestDatabase, type TestDatabase } from '../../../test/support/db.
 import { factories } from '../../../test/support/factories.js';
 import { systemActor } from '../../server/rbac.js';
 import { addDays } from '../../core/dates.js';
-import { runBatchHooks } from '../../ingest/hooks.js';
+import { runCommittedHooks } from '../../ingest/hooks.js';
 import { METRIC_CATALOG, runMetric, type MetricQuery } from '../index.js';
 import { prepareQuery } from '../engine.js';
 import { AGGREGATED_METRICS, fromAggregates } from './serve.js';
@@ -160,7 +160,7 @@ describe('metrics aggregates', () => {
     ).toBe(false);
   });
 
-  it('never serve a slice a direct write touched, and the batch hook brings it back', async () => {
+  it('never serve a slice a direct write touched, and the after-commit hook brings it back', async () => {
     const q: MetricQuery = {
       metric: 'current_collection_rate',
       month: '2025-03',
@@ -189,15 +189,9 @@ describe('metrics aggregates', () => {
         filters: {},
       }),
     ).toBe(false);
-    await t.db.transaction().execute(async (trx) => {
-      await runBatchHooks(trx, {
-        dataset: 'payments',
-        batchId: 0,
-        months: ['2025-03'],
-        dateRange: null,
-        counties: null,
-        action: 'apply',
-      });
+    // what the pipeline runs once a batch has committed
+    await runCommittedHooks(t.db, (e) => {
+      throw e;
     });
     expect(await served(q)).toBe(true);
     for (const m of METRIC_CATALOG) {
