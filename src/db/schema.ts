@@ -168,7 +168,7 @@ export type ImportRowVersionTable = { batch_id: Int8; dataset: string; row_key: 
 export type ImportRejectTable = { batch_id: Int8; row_no: number; raw: Json; errors: Json };
 export type DerivedStaleTable = { family: string; period: DateStr; county_code: Generated<string>; marked_at: Generated<Ts> };
 
-/** Metrics aggregates (migration 202611282400, src/metrics/aggregates). */
+/** Metrics aggregates (migration 202611291000, src/metrics/aggregates). */
 export type MxBillStateTable = {
   bill_month: DateStr;
   county_code: string;

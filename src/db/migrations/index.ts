@@ -4,8 +4,8 @@ import * as m202611281901 from './202611281901_create_event_tables.js';
 import * as m202611281902 from './202611281902_create_import_history.js';
 import * as m202611281903 from './202611281903_create_users_and_audit.js';
 import * as m202611282300 from './202611282300_create_plan_tables.js';
-import * as m202611282400 from './202611282400_create_metric_aggregates.js';
-import * as m202611282500 from './202611282500_replace_data_foreign_keys.js';
+import * as m202611291000 from './202611291000_create_metric_aggregates.js';
+import * as m202611291100 from './202611291100_replace_data_foreign_keys.js';
 import * as m202611290100 from './202611290100_create_adjustment_limits.js';
 import * as m202611290101 from './202611290101_create_arrears_targets.js';
 import * as m202611290102 from './202611290102_create_followup_items.js';
@@ -19,8 +19,8 @@ export const migrations: Record<string, Migration> = {
   '202611281902_create_import_history': m202611281902,
   '202611281903_create_users_and_audit': m202611281903,
   '202611282300_create_plan_tables': m202611282300,
-  '202611282400_create_metric_aggregates': m202611282400,
-  '202611282500_replace_data_foreign_keys': m202611282500,
+  '202611291000_create_metric_aggregates': m202611291000,
+  '202611291100_replace_data_foreign_keys': m202611291100,
   '202611290100_create_adjustment_limits': m202611290100,
   '202611290101_create_arrears_targets': m202611290101,
   '202611290102_create_followup_items': m202611290102,

@@ -6,7 +6,7 @@ import { DATASETS, type DatasetDef, type DatasetKey } from '../../datasets/index
 import type { Staging } from './staging.js';
 
 /*
- * The subscriber master and the event tables have no foreign keys (migration 202611282500): the
+ * The subscriber master and the event tables have no foreign keys (migration 202611291100): the
  * pipeline checks references set-based. These helpers keep that as safe as the foreign keys were
  * against a referenced batch landing or being undone between validation and apply, and against an undo
  * removing rows that later data still references.

@@ -72,7 +72,7 @@ export async function undoBatch(database: Database, batchId: number, actor: stri
           from (${sql`select r.* from import_row_versions v, jsonb_populate_record(null::${T}, v.previous) r
                      where v.batch_id = ${batchId} and v.previous is not null`}) p
           where ${keyJoin(def, 't', 'p')} and t.batch_id = ${batchId}`.execute(trx);
-        // no foreign keys on the data tables (migration 202611282500): check references set-based
+        // no foreign keys on the data tables (migration 202611291100): check references set-based
         await assertNotReferenced(trx, def, batchId);
         const deleted = await sql`delete from ${T} where batch_id = ${batchId}`.execute(trx);
         await sql`update import_batches set status = 'undone', undone_at = now(), undone_by = ${actor} where batch_id = ${batchId}`.execute(
