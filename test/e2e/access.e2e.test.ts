@@ -16,10 +16,20 @@ describe('county scope in the browser', () => {
     await signIn(page, base, 'c01');
     await page.goto(`${base}/dashboard?month=2026-10`);
     await expect.poll(() => page.getByTestId('current-scope').innerText()).toContain('C01');
-    const ranking = page.getByTestId('county-ranking');
-    await ranking.waitFor();
-    await expect.poll(async () => (await ranking.innerText()).includes('C01')).toBe(true);
-    const text = await ranking.innerText();
+    // the figures are C01's, not the city's: compare with the API as a city-wide user sees them
+    const city = await apiAs(base, 'city');
+    const value = async (county?: string) => {
+      const q = `/api/metrics/active_subscribers?at=2026-10-31${county ? `&county=${county}` : ''}`;
+      const body = (await (await city.get(q)).json()) as { rows: { value: number }[] };
+      return body.rows[0]?.value ?? -1;
+    };
+    const [own, whole] = [await value('C01'), await value()];
+    expect(own).toBeLessThan(whole);
+    const card = page.getByTestId('kpi-active_subscribers');
+    const shown = async () => Number((/([\d,]+)/.exec(await card.innerText())?.[1] ?? '').replace(/,/g, ''));
+    await expect.poll(shown).toBe(own);
+    // no other county anywhere on the page
+    const text = await page.locator('main').innerText();
     for (const other of ['C02', 'C03', 'C10']) expect(text).not.toContain(other);
     await screenshot(page, 'dashboard-county-manager');
 
