@@ -15,6 +15,7 @@ import {
 } from './followup.service.js';
 import { exportFollowupsXlsx, importOutcomesXlsx } from './followup.workbook.js';
 import { OUTCOMES, REASONS } from './followup.rules.js';
+import './followup.subscriber-section.js';
 
 const actorOf = (req: FastifyRequest): Actor => {
   if (!req.actor) throw new Error('no actor past the auth hook');
