@@ -336,11 +336,13 @@ describe('subscriber page', () => {
 
   it('includes sections registered by other modules', async () => {
     registerSubscriberSection({
-      key: 'followUps',
+      key: 'testSection',
       load: async (_db, _actor, s) => [{ id: 1, subscriber: s.subscriberId }],
     });
     const b = (await get(c01, '/api/subscribers/S3')).json();
-    expect(b.sections).toEqual({ followUps: [{ id: 1, subscriber: 'S3' }] });
+    expect(b.sections.testSection).toEqual([{ id: 1, subscriber: 'S3' }]);
+    // the follow-up module's own section is there too (no items for this subscriber)
+    expect(b.sections.followups).toEqual([]);
   });
 });
 
