@@ -8,27 +8,12 @@ import { COUNTIES, OUTLETS, OUTLETS_OF } from './city.js';
 import type { CsvSink } from './csv-sink.js';
 import type { Rng } from './random.js';
 import type { StockKeeper } from './stock-keeper.js';
+import { IMPORT_ORDER, type DatasetKey } from '../datasets/index.js';
 import { subscriberId, type SubscriberTable } from './subscriber-table.js';
 
-export const DATASETS = [
-  'counties',
-  'outlets',
-  'products',
-  'packages',
-  'warehouses',
-  'items',
-  'subscribers',
-  'orders',
-  'contracts',
-  'bills',
-  'payments',
-  'refunds',
-  'adjustments',
-  'cash_deposits',
-  'deposits',
-  'stock_moves',
-] as const;
-export type Dataset = (typeof DATASETS)[number];
+/** The demo writes every dataset of the contract, in its import order. */
+export const DATASETS = IMPORT_ORDER;
+export type Dataset = DatasetKey;
 
 export type World = {
   rng: Rng;
