@@ -2,20 +2,9 @@ import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { createTestDatabase, type TestDatabase } from '../../test/support/db.js';
 import { factories } from '../../test/support/factories.js';
 import { systemActor } from '../server/rbac.js';
+import { createRng } from '../demo/random.js';
 import { addDays } from '../core/dates.js';
 import { METRIC_CATALOG, runMetric, type MetricQuery } from './index.js';
-
-/** mulberry32: a small seeded PRNG so the random city is the same on every run. */
-function prng(seed: number) {
-  let a = seed >>> 0;
-  return () => {
-    a = (a + 0x6d2b79f5) >>> 0;
-    let x = a;
-    x = Math.imul(x ^ (x >>> 15), x | 1);
-    x ^= x + Math.imul(x ^ (x >>> 7), x | 61);
-    return ((x ^ (x >>> 14)) >>> 0) / 4294967296;
-  };
-}
 
 let t: TestDatabase;
 const sys = systemActor('prop');
@@ -23,8 +12,10 @@ const sys = systemActor('prop');
 beforeAll(async () => {
   t = await createTestDatabase();
   const f = factories(t.db);
-  const rnd = prng(20261128);
-  const pick = <T>(xs: readonly T[]): T => xs[Math.floor(rnd() * xs.length)] as T;
+  // the project's seeded PRNG (the demo city's): the random city is the same on every run
+  const rng = createRng(20261128);
+  const rnd = () => rng.float();
+  const pick = <T>(xs: readonly T[]): T => rng.pick(xs);
   const day = (from: string, span: number) => addDays(from, Math.floor(rnd() * span));
   const counties = ['C01', 'C02', 'C03'];
   for (const c of counties) await f.county(c);

@@ -3,6 +3,7 @@ import { sql } from 'kysely';
 import { createTestDatabase, type TestDatabase } from '../../../test/support/db.js';
 import { factories } from '../../../test/support/factories.js';
 import { systemActor } from '../../server/rbac.js';
+import { createRng } from '../../demo/random.js';
 import { addDays } from '../../core/dates.js';
 import { runCommittedHooks } from '../../ingest/hooks.js';
 import { METRIC_CATALOG, runMetric, type MetricQuery } from '../index.js';
@@ -11,17 +12,6 @@ import { AGGREGATED_METRICS, fromAggregates } from './serve.js';
 import { refreshMetricAggregates } from './refresh.js';
 import './register.js';
 
-function prng(seed: number) {
-  let a = seed >>> 0;
-  return () => {
-    a = (a + 0x6d2b79f5) >>> 0;
-    let x = a;
-    x = Math.imul(x ^ (x >>> 15), x | 1);
-    x ^= x + Math.imul(x ^ (x >>> 7), x | 61);
-    return ((x ^ (x >>> 14)) >>> 0) / 4294967296;
-  };
-}
-
 let t: TestDatabase;
 const sys = systemActor('agg');
 const TODAY = '2025-06-15';
@@ -29,8 +19,10 @@ const TODAY = '2025-06-15';
 beforeAll(async () => {
   t = await createTestDatabase();
   const f = factories(t.db);
-  const rnd = prng(4242);
-  const pick = <T>(xs: readonly T[]): T => xs[Math.floor(rnd() * xs.length)] as T;
+  // the project's seeded PRNG (the demo city's): the random city is the same on every run
+  const rng = createRng(4242);
+  const rnd = () => rng.float();
+  const pick = <T>(xs: readonly T[]): T => rng.pick(xs);
   const day = (from: string, span: number) => addDays(from, Math.floor(rnd() * span));
   const counties = ['C01', 'C02', 'C03'];
   for (const c of counties) await f.county(c);
