@@ -67,8 +67,9 @@ export function resolveStock(moves: readonly StockMove[]): StockReject[] {
   return rejects;
 }
 
-const IN_TYPES: readonly string[] = ['purchase_in', 'recover_in', 'transfer_in'];
+/** Move types that add stock; every other type takes it away. */
+export const IN_MOVE_TYPES: readonly string[] = ['purchase_in', 'recover_in', 'transfer_in'];
 
 /** Signed quantity of a move: incoming types add, the others take away. */
 export const moveDelta = (moveType: string, quantity: number): number =>
-  IN_TYPES.includes(moveType) ? quantity : -quantity;
+  IN_MOVE_TYPES.includes(moveType) ? quantity : -quantity;
