@@ -55,7 +55,11 @@ export type PackageTable = Batch & {
   billing: 'monthly' | 'prepaid' | 'usage';
   term_months: number | null;
 };
-export type WarehouseTable = Batch & { warehouse_code: string; warehouse_name: string; county_code: string | null };
+export type WarehouseTable = Batch & {
+  warehouse_code: string;
+  warehouse_name: string;
+  county_code: string | null;
+};
 export type ItemTable = Batch & {
   item_code: string;
   item_name: string;
@@ -79,7 +83,8 @@ export type SubscriberTable = Batch & {
   disconnect_date: DateStr | null;
   terminal_sn: string | null;
 };
-export type OrderType = 'new_install' | 'disconnect' | 'single_stop' | 'dual_stop' | 'resume' | 'package_change';
+export type OrderType =
+  'new_install' | 'disconnect' | 'single_stop' | 'dual_stop' | 'resume' | 'package_change';
 export type OrderTable = Batch & {
   order_id: string;
   subscriber_id: string;
@@ -133,7 +138,12 @@ export type AdjustmentTable = Batch & {
   reason: string | null;
   approver_id: string | null;
 };
-export type CashDepositTable = Batch & { outlet_code: string; business_date: DateStr; slip_no: string; amount: Int8 };
+export type CashDepositTable = Batch & {
+  outlet_code: string;
+  business_date: DateStr;
+  slip_no: string;
+  amount: Int8;
+};
 export type DepositTable = Batch & {
   deposit_id: string;
   subscriber_id: string;
@@ -144,13 +154,7 @@ export type DepositTable = Batch & {
   terminal_sn: string | null;
 };
 export type MoveType =
-  | 'purchase_in'
-  | 'install_out'
-  | 'recover_in'
-  | 'swap_out'
-  | 'transfer_out'
-  | 'transfer_in'
-  | 'scrap';
+  'purchase_in' | 'install_out' | 'recover_in' | 'swap_out' | 'transfer_out' | 'transfer_in' | 'scrap';
 export type StockMoveTable = Batch & {
   move_id: string;
   moved_at: Ts;
@@ -164,9 +168,21 @@ export type StockMoveTable = Batch & {
   order_id: string | null;
 };
 
-export type ImportRowVersionTable = { batch_id: Int8; dataset: string; row_key: string; previous: Json | null };
+export type ImportRowVersionTable = {
+  batch_id: Int8;
+  dataset: string;
+  row_key: string;
+  previous: Json | null;
+};
 export type ImportRejectTable = { batch_id: Int8; row_no: number; raw: Json; errors: Json };
-export type DerivedStaleTable = { family: string; period: DateStr; county_code: Generated<string>; marked_at: Generated<Ts> };
+export type DerivedStaleTable = {
+  family: string;
+  period: DateStr;
+  county_code: Generated<string>;
+  marked_at: Generated<Ts>;
+  /** the transaction that set the mark (xid8 as text) */
+  marked_xid: Generated<string>;
+};
 
 /** Metrics aggregates (migration 202611291000, src/metrics/aggregates). */
 export type MxBillStateTable = {
@@ -267,7 +283,8 @@ export type ArrearsTargetTable = {
   updated_by: string;
 };
 export type FollowupReason = 'single_stop' | 'dual_stop' | 'zero_fee' | 'contract_ending' | 'arrears';
-export type FollowupOutcome = 'contacted' | 'promised' | 'paid' | 'renewed' | 'disconnected' | 'unreachable' | 'wrong_data';
+export type FollowupOutcome =
+  'contacted' | 'promised' | 'paid' | 'renewed' | 'disconnected' | 'unreachable' | 'wrong_data';
 export type FollowupItemTable = {
   item_id: Generated<number>;
   list_date: DateStr;

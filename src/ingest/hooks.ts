@@ -14,6 +14,12 @@ export type BatchChange = {
   counties: string[] | null;
   /** 'apply' when the batch landed, 'undo' when it was undone. */
   action: 'apply' | 'undo';
+  /**
+   * The staging table holding the rows the batch read (the dataset's columns, written or unchanged);
+   * absent for an undo. With import_row_versions (the versions a batch replaced) it lets a hook
+   * rebuild the before and after images of exactly the rows the batch touched.
+   */
+  staged?: string;
 };
 
 export type BatchHook = (trx: Transaction<DB>, change: BatchChange) => Promise<void>;

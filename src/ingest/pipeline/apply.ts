@@ -103,7 +103,7 @@ export async function applyBatch(
             select ${refs('s', cols)}, ${batchId}::bigint from ${S} s ${onlyNew}`.execute(trx);
           trace('insert');
         }
-        await runBatchHooks(trx, { ...change, batchId, action: 'apply' });
+        await runBatchHooks(trx, { ...change, batchId, action: 'apply', staged: st.rows });
         trace('hooks');
       }
     }

@@ -11,6 +11,13 @@ import { addMonths, endOfMonth, firstDay, monthOf } from '../../core/dates.js';
 
 export type RefreshReport = { slices: Record<string, number>; ms: number };
 
+/** Advisory lock key of the aggregate writers (any constant): the refresh and the in-batch maintenance. */
+export const AGGREGATE_LOCK = 7_245_001;
+
+/** Serialize writers of the aggregates until the end of the caller's transaction. */
+export const lockAggregates = (db: Kysely<DB>) =>
+  sql`select pg_advisory_xact_lock(${AGGREGATE_LOCK})`.execute(db);
+
 const d = (v: string): RawBuilder<unknown> => sql`${v}::date`;
 const inList = (months: readonly string[]) => sql.join(months.map(d));
 
@@ -181,6 +188,7 @@ export async function markAllStale(db: Kysely<DB>): Promise<void> {
  */
 export async function refreshMetricAggregates(db: Kysely<DB>): Promise<RefreshReport> {
   const t0 = performance.now();
+  await lockAggregates(db);
   const marks = await marked(db);
   const slices: Record<string, number> = {};
   for (const [family, months] of marks) {

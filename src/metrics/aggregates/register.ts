@@ -1,5 +1,7 @@
 import { afterBatchCommitted } from '../../ingest/hooks.js';
 import { refreshMetricAggregates, type RefreshReport } from './refresh.js';
+// small batches are folded into the aggregates inside their own transaction
+import './incremental.js';
 
 /*
  * Side-effect module: registers the metrics-aggregate refresh as a batch hook, once per process. It

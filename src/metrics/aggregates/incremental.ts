@@ -1,0 +1,238 @@
+import { sql, type RawBuilder, type Transaction } from 'kysely';
+import type { DB } from '../../db/schema.js';
+import { onBatchApplied, type BatchChange } from '../../ingest/hooks.js';
+import { lockAggregates } from './refresh.js';
+
+/*
+ * Incremental maintenance of the bill-month and cash aggregates inside an import batch's own
+ * transaction, for batches that touch few rows (a day of payments, a week of adjustments): instead of
+ * recomputing whole months after the commit (src/metrics/aggregates/refresh.ts), the hook
+ *
+ *  - bill family: rebuilds the piecewise state (see refreshBill) of exactly the (subscriber, bill month)
+ *    pairs the batch touched twice — as it was before the batch (the table's rows of other batches plus
+ *    the versions this batch replaced, from import_row_versions) and as it is now — and adds the
+ *    difference to mx_bill_state / mx_revenue; mx_bill_lastday only ever grows (an overstated last day
+ *    makes fewer cutoffs servable from the pieces, never a wrong figure);
+ *  - cash family: recomputes the outlet-days of the days the batch touched;
+ *
+ * then clears the stale marks that this transaction's own triggers set for those slices. Marks left
+ * by earlier writes stay for the full refresh. Big batches (a month of bills) keep the marks and are
+ * refreshed after the commit, where a whole-month recompute is cheaper than two images of every pair.
+ * The refresh and this hook take the same advisory lock, so their writes to a slice never interleave.
+ */
+
+/** Batches with more staged rows than this are left to the after-commit refresh. */
+export const MAX_INCREMENTAL_ROWS = 100_000;
+
+const BILL_DATASETS = new Set(['bills', 'payments', 'adjustments']);
+const CASH_DATASETS = new Set(['payments', 'refunds', 'cash_deposits']);
+
+export type IncrementalReport = { dataset: string; rows: number; pairs: number; days: number; ms: number };
+let last: IncrementalReport | null = null;
+
+/** The report of this process's latest in-transaction maintenance (benchmarks, diagnostics). */
+export const lastIncremental = (): IncrementalReport | null => last;
+
+type EventTable = 'bills' | 'payments' | 'adjustments';
+
+/** Events of one table as (subscriber_id, bill_month, e, bill, adj, paid) from rows aliased `x`. */
+const EVENT: Record<
+  EventTable,
+  { e: RawBuilder<unknown>; cols: RawBuilder<unknown>; jsonE: RawBuilder<unknown> }
+> = {
+  bills: { e: sql`null::date`, jsonE: sql`null::date`, cols: sql`x.amount, 0::bigint, 0::bigint` },
+  adjustments: {
+    e: sql`date_trunc('month', x.adjusted_day)::date`,
+    jsonE: sql`date_trunc('month', (v.previous->>'adjusted_day')::date)::date`,
+    cols: sql`0::bigint, x.amount, 0::bigint`,
+  },
+  payments: {
+    e: sql`date_trunc('month', x.paid_day)::date`,
+    jsonE: sql`date_trunc('month', (v.previous->>'paid_day')::date)::date`,
+    cols: sql`0::bigint, 0::bigint, x.amount`,
+  },
+};
+
+/** The same three values for a replaced version (import_row_versions.previous, aliased `v`). */
+const JSON_COLS: Record<EventTable, RawBuilder<unknown>> = {
+  bills: sql`(v.previous->>'amount')::bigint, 0::bigint, 0::bigint`,
+  adjustments: sql`0::bigint, (v.previous->>'amount')::bigint, 0::bigint`,
+  payments: sql`0::bigint, 0::bigint, (v.previous->>'amount')::bigint`,
+};
+
+/**
+ * Events of every pair in mx_inc_pairs on both sides: side −1 = before the batch, +1 = now. Tables the
+ * batch did not write are the same on both sides.
+ */
+function events(table: EventTable, batchId: number): RawBuilder<unknown> {
+  const parts = (['bills', 'adjustments', 'payments'] as const).map((t) => {
+    const ev = EVENT[t];
+    const cur = sql`select x.subscriber_id, x.bill_month, ${ev.e} as e, ${ev.cols}, x.batch_id
+      from mx_inc_pairs p join ${sql.table(t)} x on x.subscriber_id = p.subscriber_id and x.bill_month = p.bill_month`;
+    if (t !== table)
+      return sql`select s.side, c.subscriber_id, c.bill_month, c.e, c.bill, c.adj, c.paid
+        from (${cur}) c (subscriber_id, bill_month, e, bill, adj, paid, batch_id) cross join (values (-1), (1)) s (side)`;
+    return sql`
+      select 1, c.subscriber_id, c.bill_month, c.e, c.bill, c.adj, c.paid
+        from (${cur}) c (subscriber_id, bill_month, e, bill, adj, paid, batch_id)
+      union all
+      select -1, c.subscriber_id, c.bill_month, c.e, c.bill, c.adj, c.paid
+        from (${cur}) c (subscriber_id, bill_month, e, bill, adj, paid, batch_id) where c.batch_id is distinct from ${batchId}
+      union all
+      select -1, v.previous->>'subscriber_id', (v.previous->>'bill_month')::date, ${ev.jsonE}, ${JSON_COLS[t]}
+        from import_row_versions v join mx_inc_pairs p
+          on p.subscriber_id = v.previous->>'subscriber_id' and p.bill_month = (v.previous->>'bill_month')::date
+        where v.batch_id = ${batchId}`;
+  });
+  return sql.join(parts, sql` union all `);
+}
+
+async function billDelta(trx: Transaction<DB>, table: EventTable, change: BatchChange): Promise<number> {
+  const staged = sql.table(change.staged as string);
+  const B = change.batchId;
+  await sql`create temp table mx_inc_pairs on commit drop as
+    select distinct subscriber_id, bill_month from (
+      select subscriber_id, bill_month from ${staged}
+      union all
+      select previous->>'subscriber_id', (previous->>'bill_month')::date from import_row_versions where batch_id = ${B}
+    ) x where bill_month is not null`.execute(trx);
+  await sql`analyze mx_inc_pairs`.execute(trx);
+  const months = sql`select distinct bill_month from mx_inc_pairs`;
+
+  await sql`
+    insert into mx_bill_state (bill_month, county_code, product_code, valid_from, valid_to, due, collected, owed)
+    with g as (
+      select side, subscriber_id, bill_month, e, sum(bill)::bigint as bill, sum(adj)::bigint as adj, sum(paid)::bigint as paid
+      from (${events(table, B)}) ev (side, subscriber_id, bill_month, e, bill, adj, paid)
+      group by side, subscriber_id, bill_month, e
+    ),
+    c as (
+      select side, subscriber_id, bill_month, e,
+        lead(e) over (partition by side, subscriber_id, bill_month order by e nulls first) as next_e,
+        greatest(sum(bill + adj) over w, 0) as due, sum(paid) over w as paid
+      from g window w as (partition by side, subscriber_id, bill_month order by e nulls first rows unbounded preceding)
+    )
+    select c.bill_month, s.county_code, s.product_code, c.e, (c.next_e - interval '1 month')::date,
+      sum(c.side * c.due)::bigint, sum(c.side * least(c.paid, c.due))::bigint,
+      sum(c.side * greatest(c.due - c.paid, 0))::bigint
+    from c join subscribers s on s.subscriber_id = c.subscriber_id
+    group by 1, 2, 3, 4, 5`.execute(trx);
+  // fold the differences into the month's rows (a few thousand per month) and drop what cancelled out
+  await sql`create temp table mx_inc_fold on commit drop as
+    select bill_month, county_code, product_code, valid_from, valid_to,
+      sum(due)::bigint as due, sum(collected)::bigint as collected, sum(owed)::bigint as owed
+    from mx_bill_state where bill_month in (${months}) group by 1, 2, 3, 4, 5`.execute(trx);
+  await sql`delete from mx_bill_state where bill_month in (${months})`.execute(trx);
+  await sql`insert into mx_bill_state (bill_month, county_code, product_code, valid_from, valid_to, due, collected, owed)
+    select * from mx_inc_fold where due <> 0 or collected <> 0 or owed <> 0`.execute(trx);
+
+  if (table !== 'payments') {
+    // revenue: bills (no adjustment month) and adjustments (by adjustment month), linear in the rows
+    const rev =
+      table === 'bills'
+        ? {
+            cur: sql`select x.subscriber_id, x.bill_month, null::date as adj_month, x.amount, x.batch_id from mx_inc_pairs p
+              join bills x on x.subscriber_id = p.subscriber_id and x.bill_month = p.bill_month`,
+            old: sql`null::date`,
+          }
+        : {
+            cur: sql`select x.subscriber_id, x.bill_month, date_trunc('month', x.adjusted_day)::date as adj_month, x.amount, x.batch_id
+              from mx_inc_pairs p join adjustments x on x.subscriber_id = p.subscriber_id and x.bill_month = p.bill_month`,
+            old: sql`date_trunc('month', (v.previous->>'adjusted_day')::date)::date`,
+          };
+    await sql`
+      insert into mx_revenue (bill_month, adj_month, county_code, product_code, amount)
+      select r.bill_month, r.adj_month, s.county_code, s.product_code, sum(r.amount)::bigint from (
+        select subscriber_id, bill_month, adj_month, amount from (${rev.cur}) c where c.batch_id = ${B}
+        union all
+        select v.previous->>'subscriber_id', (v.previous->>'bill_month')::date, ${rev.old}, -(v.previous->>'amount')::bigint
+        from import_row_versions v where v.batch_id = ${B}
+      ) r join subscribers s on s.subscriber_id = r.subscriber_id
+      group by 1, 2, 3, 4`.execute(trx);
+    await sql`create temp table mx_inc_rev on commit drop as
+      select bill_month, adj_month, county_code, product_code, sum(amount)::bigint as amount
+      from mx_revenue where bill_month in (${months}) group by 1, 2, 3, 4`.execute(trx);
+    await sql`delete from mx_revenue where bill_month in (${months})`.execute(trx);
+    await sql`insert into mx_revenue (bill_month, adj_month, county_code, product_code, amount)
+      select * from mx_inc_rev where amount <> 0`.execute(trx);
+  } else {
+    await lastDays(trx, sql`paid_day`, 'payments', B);
+  }
+  if (table === 'adjustments') await lastDays(trx, sql`adjusted_day`, 'adjustments', B);
+
+  const n = await sql<{ n: number }>`select count(*)::int as n from mx_inc_pairs`.execute(trx);
+  await sql`delete from derived_stale where family = 'metrics.bill' and marked_xid = pg_current_xact_id()
+    and period in (${months})`.execute(trx);
+  return n.rows[0]?.n ?? 0;
+}
+
+/** The last event day per (bill month, event month) only grows: see the module comment. */
+async function lastDays(
+  trx: Transaction<DB>,
+  day: RawBuilder<unknown>,
+  table: EventTable,
+  B: number,
+): Promise<void> {
+  await sql`
+    insert into mx_bill_lastday (bill_month, event_month, last_day)
+    select x.bill_month, date_trunc('month', ${day})::date, max(${day}) from mx_inc_pairs p
+      join ${sql.table(table)} x on x.subscriber_id = p.subscriber_id and x.bill_month = p.bill_month
+    where x.batch_id = ${B}
+    group by 1, 2
+    on conflict (bill_month, event_month) do update set last_day = greatest(mx_bill_lastday.last_day, excluded.last_day)`.execute(
+    trx,
+  );
+}
+
+/** Outlet-day cash of the days the batch's rows (new and replaced versions) fall on. */
+async function cashDays(trx: Transaction<DB>, change: BatchChange): Promise<number> {
+  const staged = sql.table(change.staged as string);
+  const B = change.batchId;
+  // staging holds the typed columns (no generated local date): the day is computed as the table does
+  const [stagedDay, jsonDay] =
+    change.dataset === 'payments'
+      ? [sql`(paid_at at time zone 'Asia/Shanghai')::date`, sql`(previous->>'paid_day')::date`]
+      : change.dataset === 'refunds'
+        ? [sql`(refunded_at at time zone 'Asia/Shanghai')::date`, sql`(previous->>'refunded_day')::date`]
+        : [sql`business_date`, sql`(previous->>'business_date')::date`];
+  await sql`create temp table mx_inc_days on commit drop as
+    select distinct day from (
+      select ${stagedDay} as day from ${staged}
+      union all select ${jsonDay} from import_row_versions where batch_id = ${B}
+    ) x where day is not null`.execute(trx);
+  const days = sql`select day from mx_inc_days`;
+  await sql`delete from mx_cash_daily where day in (${days})`.execute(trx);
+  await sql`
+    insert into mx_cash_daily (outlet_code, day, expected, banked)
+    select outlet_code, day, sum(expected)::bigint, sum(banked)::bigint from (
+      select outlet_code, paid_day as day, amount as expected, 0::bigint as banked
+      from payments where channel = 'cash' and outlet_code is not null and paid_day in (${days})
+      union all
+      select outlet_code, refunded_day, -amount, 0
+      from refunds where channel = 'cash' and outlet_code is not null and refunded_day in (${days})
+      union all
+      select outlet_code, business_date, 0, amount from cash_deposits where business_date in (${days})
+    ) u group by 1, 2`.execute(trx);
+  const n = await sql<{ n: number }>`select count(*)::int as n from mx_inc_days`.execute(trx);
+  await sql`delete from derived_stale where family = 'metrics.cash' and marked_xid = pg_current_xact_id()
+    and period in (select distinct date_trunc('month', day)::date from mx_inc_days)`.execute(trx);
+  return n.rows[0]?.n ?? 0;
+}
+
+/** The batch hook: small batches of bill/cash datasets are folded in here, the rest after the commit. */
+export async function maintainIncrementally(trx: Transaction<DB>, change: BatchChange): Promise<void> {
+  const bill = BILL_DATASETS.has(change.dataset);
+  const cash = CASH_DATASETS.has(change.dataset);
+  if (change.action !== 'apply' || !change.staged || (!bill && !cash)) return;
+  const t0 = performance.now();
+  const r = await sql<{ n: number }>`select count(*)::int as n from ${sql.table(change.staged)}`.execute(trx);
+  const rows = r.rows[0]?.n ?? 0;
+  if (rows > MAX_INCREMENTAL_ROWS) return;
+  await lockAggregates(trx);
+  const pairs = bill ? await billDelta(trx, change.dataset as EventTable, change) : 0;
+  const days = cash ? await cashDays(trx, change) : 0;
+  await sql`drop table if exists mx_inc_pairs, mx_inc_fold, mx_inc_rev, mx_inc_days`.execute(trx);
+  last = { dataset: change.dataset, rows, pairs, days, ms: performance.now() - t0 };
+}
+
+onBatchApplied(maintainIncrementally);
