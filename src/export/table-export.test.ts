@@ -1,6 +1,6 @@
 import { describe, expect, it } from 'vitest';
 import ExcelJS from 'exceljs';
-import { tableToCsv, tablesToXlsx, type ExportTable } from './table-export.js';
+import { csvText, isFormulaLike, tableToCsv, tablesToXlsx, type ExportTable } from './table-export.js';
 
 const table: ExportTable = {
   sheetName: 'Answer',
@@ -16,8 +16,52 @@ const table: ExportTable = {
     { county: '=1+2', amount: -5, rate: null, n: 0 },
     { county: '@SUM(A1)', amount: 0, rate: 1, n: 1 },
     { county: 'a,"b"', amount: null, rate: 0, n: null },
+    { county: '-1,234.50', amount: 1, rate: null, n: null },
+    { county: '-2+3', amount: null, rate: null, n: -7 },
   ],
 };
+
+describe('formula-injection rule', () => {
+  it.each([
+    // plain numbers and the money forms the contract accepts: a spreadsheet reads them as numbers
+    ['-12.00', false],
+    ['-12', false],
+    ['+12.5', false],
+    ['12.345', false],
+    ['-1,234.50', false],
+    ['+1,234,567', false],
+    ['-¥20', false],
+    ['-￥1,234.50', false],
+    ['¥-20', false],
+    ['0', false],
+    // text that does not start with a formula character
+    ['C01', false],
+    ['a=b', false],
+    ['', false],
+    // formulas and DDE payloads stay neutralised
+    ['=1+2', true],
+    ['-2+3', true],
+    ['+2-3', true],
+    ['@SUM(A1)', true],
+    ["+cmd|' /C calc'!A0", true],
+    ["-cmd|' /C calc'!A0", true],
+    ['=-12', true],
+    ['-', true],
+    ['-.5', true],
+    ['-1e3', true],
+    ['-12,34', true],
+    ['-1,2345.00', true],
+    ['-12.', true],
+    ['- 12', true],
+    ['-12 ', true],
+    ['\t-12', true],
+    ['\r=1', true],
+    ['\t', true],
+  ])('%j is formula-like: %s', (value, expected) => {
+    expect(isFormulaLike(value)).toBe(expected);
+    expect(csvText(value)).toBe(expected ? `'${value}` : value);
+  });
+});
 
 describe('tableToCsv', () => {
   it('writes a BOM, yuan amounts and neutralises formulas', () => {
@@ -29,6 +73,8 @@ describe('tableToCsv', () => {
       "'=1+2,-0.05,,0",
       "'@SUM(A1),0.00,1,1",
       '"a,""b""",,0,',
+      '"-1,234.50",0.01,,',
+      "'-2+3,,,-7",
       '',
     ]);
   });
@@ -52,5 +98,11 @@ describe('tablesToXlsx', () => {
     expect(injected.text).toBe('=1+2');
     expect(ws.getCell(5, 1).type).not.toBe(ExcelJS.ValueType.Formula);
     expect(ws.getCell(4, 2).value).toBe(-0.05);
+    // a plain negative number in a text column is a plain string cell, read back exactly as written
+    expect(ws.getCell(7, 1).type).toBe(ExcelJS.ValueType.String);
+    expect(ws.getCell(7, 1).value).toBe('-1,234.50');
+    // a formula-like one is rich text, shown as typed
+    expect(ws.getCell(8, 1).value).toEqual({ richText: [{ text: '-2+3' }] });
+    expect(ws.getCell(8, 1).text).toBe('-2+3');
   });
 });

@@ -20,6 +20,24 @@ export type ExportTable = {
 
 /** Characters that make a spreadsheet treat a cell as a formula (CSV injection). */
 const FORMULA_START = /^[=+\-@\t\r]/;
+/**
+ * A plain number as the contract writes integers and money: optional sign, optional currency sign
+ * before or after it, digits (or thousands groups of exactly three), optional decimals. A spreadsheet
+ * reads it as a number, never as a formula.
+ */
+const PLAIN_NUMBER = /^(?:[+-]?[¥￥]?|[¥￥][+-])(?:\d+|\d{1,3}(?:,\d{3})+)(?:\.\d+)?$/;
+
+/**
+ * The one formula-injection rule of every export (csv and xlsx, cells and headers): text that a
+ * spreadsheet would run as a formula (`=1+2`, `-2+3`, `@SUM(A1)`, `+cmd|…`, a leading tab or CR) must be
+ * written as text. A plain number such as `-12.00` or `-1,234.50` is left alone: prefixing it would turn
+ * a rejected row's negative amount into `'-12.00`, which the import rejects when the fixed file comes
+ * back.
+ */
+export const isFormulaLike = (s: string): boolean => FORMULA_START.test(s) && !PLAIN_NUMBER.test(s);
+
+/** Text for a csv cell: a formula-like value gets the apostrophe prefix spreadsheets show as text. */
+export const csvText = (s: string): string => (isFormulaLike(s) ? `'${s}` : s);
 
 const asText = (v: unknown): string => {
   if (v === null || v === undefined) return '';
@@ -101,9 +119,9 @@ export async function tablesToXlsx(tables: ExportTable[]): Promise<Buffer> {
         if (v === null) return;
         const cell = row.getCell(ci + 1);
         if (typeof v === 'string') {
-          // a string starting with = + - @ must stay text: write it as rich text, which exceljs never
-          // turns into a formula and Excel shows as typed
-          cell.value = FORMULA_START.test(v) ? { richText: [{ text: v }] } : v;
+          // a formula-like string must stay text: write it as rich text, which exceljs never turns into a
+          // formula and Excel shows as typed
+          cell.value = isFormulaLike(v) ? { richText: [{ text: v }] } : v;
           widths[ci] = Math.max(widths[ci] ?? 8, Math.min(60, widthOf(v) + 2));
         } else {
           cell.value = v;
@@ -136,14 +154,12 @@ function csvCell(col: ExportColumn, v: unknown): string {
     if (n !== null) return String(n);
   }
   const s = asText(v);
-  return csvQuote(FORMULA_START.test(s) ? `'${s}` : s);
+  return csvQuote(csvText(s));
 }
 
 /** UTF-8 CSV with a BOM (so Excel opens Chinese text correctly), header row first, CRLF line ends. */
 export function tableToCsv(table: ExportTable): string {
-  const lines = [
-    table.columns.map((c) => csvQuote(FORMULA_START.test(c.header) ? `'${c.header}` : c.header)).join(','),
-  ];
+  const lines = [table.columns.map((c) => csvQuote(csvText(c.header))).join(',')];
   for (const r of table.rows) lines.push(table.columns.map((c) => csvCell(c, r[c.key])).join(','));
   return `\uFEFF${lines.join('\r\n')}\r\n`;
 }

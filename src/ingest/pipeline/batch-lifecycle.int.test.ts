@@ -8,6 +8,8 @@ import { dataFreshness } from './freshness.js';
 import { importDirectory } from './import-dir.js';
 import { loadReference, ok, tempDir } from './test/fixtures.js';
 import { Conflict } from '../../core/errors.js';
+import { createImportService } from '../../modules/imports/imports.service.js';
+import { systemActor } from '../../server/rbac.js';
 
 let database: TestDatabase;
 const files = tempDir('life');
@@ -145,6 +147,58 @@ describe('allow-partial round trip', () => {
       status: 'imported',
       counts: { read: 2, inserted: 2, updated: 0, unchanged: 0, rejected: 0 },
     });
+  });
+});
+
+describe('reject file round trip', () => {
+  it('downloads rejects with negative amounts as plain numbers, and the fixed file imports them', async () => {
+    const head = 'adjustment_id,subscriber_id,bill_month,adjusted_at,amount,reason';
+    const r = await importFile(database, {
+      dataset: 'adjustments',
+      filePath: files.write('adj_rt.csv', [
+        head,
+        'J10,S1,202609,2026-09-01,-5.00,冲正',
+        // unknown subscriber; month 13: both rows carry negative amounts the fix must not disturb
+        'J11,SX,202609,2026-09-02,-12.00,退费冲正',
+        'J12,S2,2026-13,2026-09-03,"-1,234.50",',
+      ]),
+      actor: 'rt',
+      allowPartial: true,
+    });
+    expect(ok(r)).toEqual({
+      status: 'partial',
+      counts: { read: 3, inserted: 1, updated: 0, unchanged: 0, rejected: 2 },
+    });
+    const service = createImportService({ database });
+    const download = await service.rejects(systemActor('rt'), r.batch_id ?? 0, 'csv');
+    expect(download.fileName).toBe(`adjustments_rejects_${r.batch_id}.csv`);
+    const csv = String(download.body);
+    const lines = csv.replace(/^\uFEFF/, '').split('\r\n');
+    expect(lines.slice(0, 1)).toEqual([`${head},原行号 row,拒绝原因 reason`]);
+    expect(lines[1]?.startsWith('J11,SX,202609,2026-09-02,-12.00,退费冲正,3,')).toBe(true);
+    expect(lines[2]?.startsWith('J12,S2,2026-13,2026-09-03,"-1,234.50",,4,')).toBe(true);
+    expect(lines.slice(3)).toEqual(['']);
+    // the user fixes the two bad cells and imports the downloaded file as it is otherwise
+    const fixedCsv = csv.replace('J11,SX,', 'J11,S1,').replace('J12,S2,2026-13,', 'J12,S2,202609,');
+    const fixedPath = files.write('adj_rt_rejects_fixed.csv', [fixedCsv.replace(/\r\n$/, '')]);
+    const again = await importFile(database, { dataset: 'adjustments', filePath: fixedPath, actor: 'rt' });
+    expect(again.errors).toEqual([]);
+    expect(ok(again)).toEqual({
+      status: 'imported',
+      counts: { read: 2, inserted: 2, updated: 0, unchanged: 0, rejected: 0 },
+    });
+    expect(again.unknown_columns).toEqual(['原行号 row', '拒绝原因 reason']);
+    const rows = await sql<{
+      adjustment_id: string;
+      subscriber_id: string;
+      amount: number;
+    }>`select adjustment_id, subscriber_id, amount from adjustments
+      where adjustment_id in ('J10', 'J11', 'J12') order by 1`.execute(database.db);
+    expect(rows.rows).toEqual([
+      { adjustment_id: 'J10', subscriber_id: 'S1', amount: -500 },
+      { adjustment_id: 'J11', subscriber_id: 'S1', amount: -1200 },
+      { adjustment_id: 'J12', subscriber_id: 'S2', amount: -123450 },
+    ]);
   });
 });
 
