@@ -8,7 +8,7 @@ export type ParsedRow = {
   /** Excel/physical row number (header row = its physical number, normally 1; blank rows counted). */
   rowNo: number;
   /** Original cells keyed by the header as written (for reject files), values as text. */
-  raw: Record<string, string>;
+  readonly raw: Record<string, string>;
   /** DB-ready values keyed by column key, or null when errors.length > 0. */
   values: Record<string, unknown> | null;
   errors: RowError[];
@@ -62,12 +62,6 @@ export function createRowParser(
   const rule = ROW_RULES[def.key];
 
   return (rowNo, cells) => {
-    const raw: Record<string, string> = {};
-    for (let i = 0; i < header.length; i++) {
-      const h = header[i] as string;
-      // a later duplicate header (an unknown column written twice) must not blank an earlier value
-      if (raw[h] === undefined || raw[h] === '') raw[h] = cellText(cells[i] ?? null);
-    }
     const values: Record<string, unknown> = {};
     const errors: RowError[] = [];
     let failed: Set<string> | null = null;
@@ -103,6 +97,34 @@ export function createRowParser(
       };
       rule(ctx);
     }
-    return { rowNo, raw, values: errors.length > 0 ? null : values, errors };
+    return new Row(rowNo, header, cells, errors.length > 0 ? null : values, errors);
   };
+}
+
+/**
+ * A parsed row. `raw` (the cells keyed by header, for reject files) is built only when asked for: most
+ * rows are valid and never need it.
+ */
+class Row implements ParsedRow {
+  private rawCells: Record<string, string> | null = null;
+  constructor(
+    readonly rowNo: number,
+    private readonly header: readonly string[],
+    private readonly cells: readonly Cell[],
+    readonly values: Record<string, unknown> | null,
+    readonly errors: RowError[],
+  ) {}
+
+  get raw(): Record<string, string> {
+    if (this.rawCells) return this.rawCells;
+    const raw: Record<string, string> = {};
+    const { header, cells } = this;
+    for (let i = 0; i < header.length; i++) {
+      const h = header[i] as string;
+      // a later duplicate header (an unknown column written twice) must not blank an earlier value
+      if (raw[h] === undefined || raw[h] === '') raw[h] = cellText(cells[i] ?? null);
+    }
+    this.rawCells = raw;
+    return raw;
+  }
 }

@@ -55,6 +55,32 @@ export function excelSerialToDate(serial: number, date1904 = false): Date {
 type Ymd = [number, number, number];
 type Hms = [number, number, number];
 
+/** Two ASCII digits at `i` as a number, or -1. */
+function twoDigits(s: string, i: number): number {
+  const a = s.charCodeAt(i) - 48;
+  const b = s.charCodeAt(i + 1) - 48;
+  return a >= 0 && a <= 9 && b >= 0 && b <= 9 ? a * 10 + b : -1;
+}
+
+/** `s` starts with a valid canonical date `YYYY-MM-DD` (what most extracts write): no regex, no reformatting. */
+function isoDateAt0(s: string): boolean {
+  if (s.charCodeAt(4) !== 0x2d || s.charCodeAt(7) !== 0x2d) return false;
+  const c = twoDigits(s, 0);
+  const yy = twoDigits(s, 2);
+  const mo = twoDigits(s, 5);
+  const d = twoDigits(s, 8);
+  return c >= 0 && yy >= 0 && mo >= 0 && d >= 0 && isValidDate(c * 100 + yy, mo, d);
+}
+
+/** `s` (19 chars) is a valid canonical `YYYY-MM-DD HH:MM:SS`. */
+function isoTimestamp(s: string): boolean {
+  if (s.charCodeAt(10) !== 0x20 || s.charCodeAt(13) !== 0x3a || s.charCodeAt(16) !== 0x3a) return false;
+  const h = twoDigits(s, 11);
+  const mi = twoDigits(s, 14);
+  const se = twoDigits(s, 17);
+  return h >= 0 && h <= 23 && mi >= 0 && mi <= 59 && se >= 0 && se <= 59 && isoDateAt0(s);
+}
+
 const DATE_SEP_RE = /^(\d{4})([-/])(\d{1,2})\2(\d{1,2})$/;
 const DATE_COMPACT_RE = /^(\d{4})(\d{2})(\d{2})$/;
 const TIME_RE = /^(\d{1,2}):(\d{2})(?::(\d{2}))?$/;
@@ -139,20 +165,46 @@ function minCheck(n: number, min: ColumnDef['min']): ValueResult {
   return ok(n);
 }
 
-/** Plain amounts (`-1234.5`) small enough for exact Number arithmetic skip parseMoney's general path. */
-const PLAIN_MONEY_RE = /^(-?)(\d{1,13})(?:\.(\d{1,2}))?$/;
+const NOT_PLAIN = -0.5;
+
+/**
+ * Plain amounts (`-1234.5`: optional minus, 1–13 digits, optional 1–2 decimals) small enough for exact
+ * Number arithmetic, as fen by a character scan; NOT_PLAIN for anything else (parseMoney's general path).
+ */
+function plainFen(s: string): number {
+  const n = s.length;
+  let i = s.charCodeAt(0) === 0x2d ? 1 : 0;
+  const neg = i === 1;
+  let yuan = 0;
+  const start = i;
+  for (; i < n; i++) {
+    const c = s.charCodeAt(i) - 48;
+    if (c < 0 || c > 9) break;
+    yuan = yuan * 10 + c;
+  }
+  const intDigits = i - start;
+  if (intDigits < 1 || intDigits > 13) return NOT_PLAIN;
+  let fen = yuan * 100;
+  if (i < n) {
+    if (s.charCodeAt(i) !== 0x2e || n - i - 1 < 1 || n - i - 1 > 2) return NOT_PLAIN;
+    const a = s.charCodeAt(i + 1) - 48;
+    if (a < 0 || a > 9) return NOT_PLAIN;
+    fen += a * 10;
+    if (n - i - 1 === 2) {
+      const b = s.charCodeAt(i + 2) - 48;
+      if (b < 0 || b > 9) return NOT_PLAIN;
+      fen += b;
+    }
+  }
+  return neg && fen !== 0 ? -fen : fen;
+}
 
 function parseMoneyCell(c: Cell, min: ColumnDef['min']): ValueResult {
   // A numeric cell is read as the shortest decimal that round-trips (String(85.93) === '85.93').
   const text = typeof c === 'number' ? String(c) : typeof c === 'string' ? c : null;
   if (text === null) return fail('不是有效的金额', 'not a valid amount');
-  const plain = PLAIN_MONEY_RE.exec(text);
-  if (plain) {
-    const frac = plain[3] ?? '';
-    const fen =
-      Number(plain[2]) * 100 + (frac === '' ? 0 : frac.length === 1 ? Number(frac) * 10 : Number(frac));
-    return minCheck(plain[1] === '-' && fen !== 0 ? -fen : fen, min);
-  }
+  const fen = plainFen(text);
+  if (fen !== NOT_PLAIN) return minCheck(fen, min);
   const r = parseMoney(text);
   if (!r.ok) return fail(r.zh, r.en);
   return minCheck(r.fen === 0 ? 0 : r.fen, min);
@@ -172,8 +224,11 @@ function parseInteger(c: Cell, min: ColumnDef['min']): ValueResult {
 
 function parseDate(c: Cell, date1904: boolean): ValueResult {
   let ymd: Ymd | null = null;
-  if (typeof c === 'string') ymd = dateFromText(c.trim());
-  else if (c instanceof Date) ymd = fromDate(c)?.ymd ?? null;
+  if (typeof c === 'string') {
+    const s = c.trim();
+    if (s.length === 10 && isoDateAt0(s)) return ok(s);
+    ymd = dateFromText(s);
+  } else if (c instanceof Date) ymd = fromDate(c)?.ymd ?? null;
   else if (typeof c === 'number') ymd = fromNumber(c, 8, date1904)?.ymd ?? dateFromText(String(c));
   return ymd ? ok(fmtDate(...ymd)) : DATE_ERR;
 }
@@ -193,7 +248,10 @@ function parseTimestamp(c: Cell, date1904: boolean): ValueResult {
     return ymd ? ok(fmtTimestamp(ymd, [0, 0, 0])) : TS_ERR;
   }
   if (typeof c !== 'string') return TS_ERR;
-  const parts = c.trim().split(/\s+/);
+  const s = c.trim();
+  if (s.length === 19 && isoTimestamp(s)) return ok(`${s}+08`);
+  if (s.length === 10 && isoDateAt0(s)) return ok(`${s} 00:00:00+08`);
+  const parts = s.split(/\s+/);
   if (parts.length > 2) return TS_ERR;
   const ymd = dateFromText(parts[0] ?? '');
   const hms: Hms | null = parts[1] === undefined ? [0, 0, 0] : timeFromText(parts[1]);
@@ -201,6 +259,15 @@ function parseTimestamp(c: Cell, date1904: boolean): ValueResult {
 }
 
 function monthFromText(s: string): string | null {
+  if (s.length === 6) {
+    // 202606: the common form, without a regex
+    const c = twoDigits(s, 0);
+    const yy = twoDigits(s, 2);
+    const mo = twoDigits(s, 4);
+    if (c >= 0 && yy >= 0 && mo >= 0) {
+      return isValidDate(c * 100 + yy, mo, 1) ? `${s.slice(0, 4)}-${s.slice(4)}-01` : null;
+    }
+  }
   const m = MONTH_COMPACT_RE.exec(s) ?? MONTH_SEP_RE.exec(s);
   if (!m) return null;
   const y = Number(m[1]);

@@ -1,7 +1,8 @@
 import fs from 'node:fs';
 import { isUtf8 } from 'node:buffer';
-import { parse, type CsvError } from 'csv-parse';
+import type { CsvError } from 'csv-parse';
 import iconv from 'iconv-lite';
+import { CsvTokenizer } from './csv-tokenizer.js';
 import { ImportFileError } from './file-error.js';
 import type { RawRow, SheetSource } from './types.js';
 
@@ -154,25 +155,17 @@ export async function openCsv(filePath: string): Promise<SheetSource> {
       if (s) yield s;
     }
   }
-  const parser = parse({
-    delimiter,
-    relax_column_count: true,
-    relax_quotes: true,
-    skip_empty_lines: false,
-    bom: false,
-  });
-  // csv-parse emits 'data' synchronously inside write(): each decoded chunk is parsed into a batch we hand
-  // out before reading the next chunk (per-record stream iteration costs more than the parsing itself).
+  // records reach the batch synchronously inside write(): each decoded chunk is tokenized into a batch we
+  // hand out before reading the next chunk (per-record stream iteration costs more than the parsing itself)
   const batch: string[][] = [];
   let failure: unknown = null;
-  parser.on('data', (rec: string[]) => batch.push(rec));
-  parser.on('error', (e) => {
-    failure = e;
-  });
-  const finished = new Promise<void>((resolve) => {
-    parser.on('end', resolve);
-    parser.on('close', resolve);
-  });
+  const parser = new CsvTokenizer(
+    delimiter,
+    (rec) => batch.push(rec),
+    (e) => {
+      failure ??= e;
+    },
+  );
 
   async function* rows(): AsyncGenerator<RawRow> {
     let rowNo = 0;
@@ -185,8 +178,8 @@ export async function openCsv(filePath: string): Promise<SheetSource> {
       yield* drain();
       if (failure !== null) throw csvFailure(failure, rowNo + 1);
     }
-    parser.end();
-    await finished;
+    if (failure === null) parser.end();
+    await parser.finished();
     yield* drain();
     if (failure !== null) throw csvFailure(failure, rowNo + 1);
   }
