@@ -210,6 +210,13 @@ export type MxOrdersDailyTable = {
   product_code: string;
   n: number;
 };
+export type MxSubMonthTable = {
+  month: DateStr;
+  county_code: string;
+  product_code: string;
+  active_end: number;
+  churned: number;
+};
 export type MxSubCohortTable = {
   county_code: string;
   product_code: string;
@@ -422,6 +429,7 @@ export type DB = {
   mx_revenue: MxRevenueTable;
   mx_orders_daily: MxOrdersDailyTable;
   mx_sub_cohort: MxSubCohortTable;
+  mx_sub_month: MxSubMonthTable;
   mx_zero_fee: MxZeroFeeTable;
   mx_zero_fee_months: MxZeroFeeMonthTable;
   mx_cash_daily: MxCashDailyTable;

@@ -130,6 +130,12 @@ describe('metrics aggregates', () => {
       { month: '2025-02', cutoff: '2025-03-11' },
       { month: '2025-05' },
       { month: '2025-01', n: 2 },
+      // one-month periods and month ends before the first install and after the last event month
+      { from: '2025-03-01', to: '2025-03-31' },
+      { from: '2024-01-01', to: '2024-07-31' },
+      { from: '2026-01-01', to: '2026-03-31' },
+      { at: '2024-05-31' },
+      { at: '2027-01-31' },
     ];
     for (const m of METRIC_CATALOG) {
       for (const o of odd) {
@@ -156,6 +162,9 @@ describe('metrics aggregates', () => {
       { metric: 'current_collection_rate', month: '2025-03', cutoff: '2025-04-09' },
       { metric: 'long_term_arrears', at: '2025-05-17' },
       { metric: 'arrears_aging', at: '2025-04-02' },
+      { metric: 'churn_rate', from: '2025-03-01', to: '2025-03-31' },
+      { metric: 'churned', from: '2024-01-01', to: '2024-12-31', by: ['month'] },
+      { metric: 'active_subscribers', at: '2027-01-31' },
     ])
       expect(await served({ by: [], filters: {}, ...o }), JSON.stringify(o)).toBe(true);
   });

@@ -134,6 +134,33 @@ async function refreshCohort(db: Kysely<DB>): Promise<void> {
     select county_code, product_code, date_trunc('month', install_date)::date,
       date_trunc('month', disconnect_date)::date, count(*)
     from subscribers group by 1, 2, 3, 4`.execute(db);
+  // a cohort is active in [install month, out) with out = its disconnect month (never before the
+  // install month); it churned in its disconnect month when installed before it
+  await sql`delete from mx_sub_month`.execute(db);
+  await sql`
+    insert into mx_sub_month (month, county_code, product_code, active_end, churned)
+    with ev as (
+      select county_code, product_code, install_month as m, n as d, 0::bigint as ch from mx_sub_cohort
+      union all
+      select county_code, product_code, greatest(install_month, disconnect_month), -n, 0 from mx_sub_cohort
+      where disconnect_month is not null
+      union all
+      select county_code, product_code, disconnect_month, 0, n from mx_sub_cohort where install_month < disconnect_month
+    ),
+    span as (select min(m) as lo, max(m) as hi from ev),
+    grid as (
+      select g.m::date as m, k.county_code, k.product_code
+      from span, generate_series(span.lo, span.hi, interval '1 month') g(m),
+        (select distinct county_code, product_code from mx_sub_cohort) k
+    )
+    select grid.m, grid.county_code, grid.product_code,
+      sum(coalesce(e.d, 0)) over (partition by grid.county_code, grid.product_code order by grid.m),
+      coalesce(e.ch, 0)
+    from grid left join (
+      select county_code, product_code, m, sum(d)::bigint as d, sum(ch)::bigint as ch from ev group by 1, 2, 3
+    ) e on e.m = grid.m and e.county_code = grid.county_code and e.product_code = grid.product_code`.execute(
+    db,
+  );
   await clear(db, 'metrics.subs', ['1900-01-01']);
 }
 
