@@ -104,7 +104,7 @@ describe('imports API', () => {
     expect(lines[0]).toBe(
       'adjustment_id,subscriber_id,bill_month,adjusted_at,amount,reason,原行号 row,拒绝原因 reason',
     );
-    expect(lines[1]?.startsWith("J2,SX,202606,2026-06-02,'-6,'@x,3,")).toBe(true);
+    expect(lines[1]?.startsWith("J2,SX,202606,2026-06-02,-6,'@x,3,")).toBe(true);
     const xlsx = await app.inject({
       method: 'GET',
       url: `/api/imports/batches/${batchId}/rejects?format=xlsx`,
