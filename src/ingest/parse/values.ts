@@ -72,13 +72,20 @@ function isoDateAt0(s: string): boolean {
   return c >= 0 && yy >= 0 && mo >= 0 && d >= 0 && isValidDate(c * 100 + yy, mo, d);
 }
 
-/** `s` (19 chars) is a valid canonical `YYYY-MM-DD HH:MM:SS`. */
-function isoTimestamp(s: string): boolean {
-  if (s.charCodeAt(10) !== 0x20 || s.charCodeAt(13) !== 0x3a || s.charCodeAt(16) !== 0x3a) return false;
-  const h = twoDigits(s, 11);
-  const mi = twoDigits(s, 14);
-  const se = twoDigits(s, 17);
-  return h >= 0 && h <= 23 && mi >= 0 && mi <= 59 && se >= 0 && se <= 59 && isoDateAt0(s);
+/**
+ * `s` is a valid `YYYY-MM-DD HH:MM:SS` or `YYYY-MM-DD H:MM:SS`: the timestamp as stored (`+08` appended),
+ * hour padded; null for any other form (the general path decides).
+ */
+function isoTimestamp(s: string): string | null {
+  const short = s.length === 18 ? 1 : 0; // one-digit hour
+  if (s.length !== 19 - short || s.charCodeAt(10) !== 0x20) return null;
+  if (s.charCodeAt(13 - short) !== 0x3a || s.charCodeAt(16 - short) !== 0x3a) return null;
+  const h1 = s.charCodeAt(11) - 48;
+  const h = short ? (h1 >= 0 && h1 <= 9 ? h1 : -1) : twoDigits(s, 11);
+  const mi = twoDigits(s, 14 - short);
+  const se = twoDigits(s, 17 - short);
+  if (!(h >= 0 && h <= 23 && mi >= 0 && mi <= 59 && se >= 0 && se <= 59 && isoDateAt0(s))) return null;
+  return short ? `${s.slice(0, 11)}0${s.slice(11)}+08` : `${s}+08`;
 }
 
 const DATE_SEP_RE = /^(\d{4})([-/])(\d{1,2})\2(\d{1,2})$/;
@@ -249,7 +256,8 @@ function parseTimestamp(c: Cell, date1904: boolean): ValueResult {
   }
   if (typeof c !== 'string') return TS_ERR;
   const s = c.trim();
-  if (s.length === 19 && isoTimestamp(s)) return ok(`${s}+08`);
+  const iso = isoTimestamp(s);
+  if (iso !== null) return ok(iso);
   if (s.length === 10 && isoDateAt0(s)) return ok(`${s} 00:00:00+08`);
   const parts = s.split(/\s+/);
   if (parts.length > 2) return TS_ERR;

@@ -42,6 +42,8 @@ export async function applyBatch(
   const { def, st } = p;
   const T = def.table;
   const applied = await database.db.transaction().execute(async (trx) => {
+    // the counts, change and upsert statements hash-join the whole batch: keep them in memory on PostgreSQL
+    if (database.engine === 'postgres') await sql`set local work_mem = '128MB'`.execute(trx);
     // raw SQL: the Generated<ColumnType> columns of this table do not type-check as insert values
     const batch = await sql<{ batch_id: number }>`insert into import_batches
         (dataset, file_name, file_hash, actor, status, allow_partial, started_at, unknown_columns, errors)

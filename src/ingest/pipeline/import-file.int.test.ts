@@ -116,6 +116,29 @@ describe('import a file', () => {
     expect(aug).toEqual([]);
   });
 
+  it('names every unknown code of every row, column by column, with the header as written', async () => {
+    const r = await importFile(database, {
+      dataset: 'payments',
+      filePath: files.write('payments_refs.csv', [
+        '缴费流水号,用户编码,缴费时间,缴费金额,缴费渠道,营业厅编码',
+        'PR1,S1,2026-06-01 9:00,10,cash,O1',
+        'PR2,S404,2026-06-01 9:00,10,cash,O9',
+        'PR3,S2,2026-06-01 9:00,10,cash,O9',
+        'PR4,S404,2026-06-01 9:00,10,cash,',
+      ]),
+      actor: 'alice',
+    });
+    expect(r.status).toBe('rejected');
+    expect(r.counts.rejected).toBe(3);
+    expect(r.errors.map((e) => [e.row, e.column, e.value, e.message_en])).toEqual([
+      [3, '用户编码', 'S404', 'unknown subscriber_id "S404": it is not in subscribers'],
+      [3, '营业厅编码', 'O9', 'unknown outlet_code "O9": it is not in outlets'],
+      [4, '营业厅编码', 'O9', 'unknown outlet_code "O9": it is not in outlets'],
+      [5, '用户编码', 'S404', 'unknown subscriber_id "S404": it is not in subscribers'],
+    ]);
+    expect(r.errors[0]?.message_zh).toBe('用户编码「S404」不存在：用户资料中没有这个编码');
+  });
+
   it('names the earlier row for a key repeated in the file', async () => {
     const r = await importFile(database, {
       dataset: 'bills',

@@ -1,5 +1,6 @@
-import { sql, type RawBuilder } from 'kysely';
+import { sql, type Kysely, type RawBuilder } from 'kysely';
 import type { Database } from '../../db/connect.js';
+import type { DB } from '../../db/schema.js';
 import { DATASETS, type DatasetDef } from '../../datasets/index.js';
 import type { RowError } from '../../core/errors.js';
 import type { Staging } from './staging.js';
@@ -36,45 +37,81 @@ function errorJson(
     'message_zh', ${zh}, 'message_en', ${en}))`;
 }
 
+/**
+ * Memory for the sorts and hashes of the checks on PostgreSQL: with the default 4 MB a 1M-row file's
+ * duplicate-key sort and the hash of the subscriber master spill to disk. Not on PGlite, whose memory is
+ * this process's.
+ */
+const PG_WORK_MEM = '128MB';
+
 export async function validateStaged(input: ValidateInput): Promise<void> {
-  await checkReferences(input);
+  if (input.database.engine !== 'postgres') return runChecks(input, input.database.db);
+  // one transaction only to scope the setting (the checks write nothing but staging tables)
+  await input.database.db.transaction().execute(async (trx) => {
+    await sql`set local work_mem = ${sql.lit(PG_WORK_MEM)}`.execute(trx);
+    await runChecks(input, trx);
+  });
+}
+
+async function runChecks(input: ValidateInput, db: Kysely<DB>): Promise<void> {
+  await checkReferences(input, db);
   trace('refs');
-  await checkDuplicateKeys(input);
+  await checkDuplicateKeys(input, db);
   trace('dups');
-  if (input.def.key === 'subscribers') await checkPackageProduct(input);
+  if (input.def.key === 'subscribers') await checkPackageProduct(input, db);
   if (input.def.key === 'stock_moves') {
-    await checkSerialized(input);
-    await checkStock(input);
+    await checkSerialized(input, db);
+    await checkStock(input, db);
   }
 }
 
-async function checkReferences(input: ValidateInput): Promise<void> {
+/**
+ * Every reference column in one scan of the staged rows: a left (hash) join per referenced table, and
+ * one error per unknown code, in column order within a row.
+ */
+async function checkReferences(input: ValidateInput, db: Kysely<DB>): Promise<void> {
   const { def, st } = input;
-  for (const c of def.columns) {
-    if (!c.ref || c.ref === def.key) continue;
-    const ref = DATASETS[c.ref];
+  const refCols = def.columns.flatMap((c) =>
+    c.ref && c.ref !== def.key ? [{ col: c, ref: DATASETS[c.ref] }] : [],
+  );
+  if (refCols.length === 0) return;
+  const parts = refCols.map(({ col, ref }, i) => {
+    const v = sql.ref(`s.${col.key}`);
+    const alias = `r${i}`;
     const refKey = ref.keyColumns[0] as string;
-    const v = sql.ref(`s.${c.key}`);
-    const label = c.zh;
-    await sql`insert into ${sql.table(st.errors)} (row_no, errors)
-      select s.row_no, ${errorJson(
+    const missing = sql`${v} is not null and ${sql.ref(`${alias}.${refKey}`)} is null`;
+    return {
+      join: sql`left join ${sql.table(ref.table)} ${sql.table(alias)} on ${sql.ref(`${alias}.${refKey}`)} = ${v}`,
+      missing,
+      error: sql`case when ${missing} then ${errorJson(
         sql`s.row_no`,
-        colName(input, c.key),
+        colName(input, col.key),
         sql`${v}::text`,
-        sql`format(${`${label}「%s」不存在：${ref.zh}中没有这个编码`}::text, ${v})`,
-        sql`format(${`unknown ${c.key} "%s": it is not in ${ref.key}`}::text, ${v})`,
+        sql`format(${`${col.zh}「%s」不存在：${ref.zh}中没有这个编码`}::text, ${v})`,
+        sql`format(${`unknown ${col.key} "%s": it is not in ${ref.key}`}::text, ${v})`,
+      )} end`,
+    };
+  });
+  await sql`insert into ${sql.table(st.errors)} (row_no, errors)
+    select b.row_no, x.err from (
+      select s.row_no, ${sql.join(parts.map((p, i) => sql`${p.error} as ${sql.ref(`e${i}`)}`))}
+      from ${sql.table(st.rows)} s ${sql.join(
+        parts.map((p) => p.join),
+        sql` `,
       )}
-      from ${sql.table(st.rows)} s
-      where ${v} is not null and not exists (select 1 from ${sql.table(ref.table)} r where ${sql.ref(`r.${refKey}`)} = ${v})`.execute(
-      input.database.db,
-    );
-  }
+      where ${sql.join(
+        parts.map((p) => sql`(${p.missing})`),
+        sql` or `,
+      )}) b
+    cross join lateral (values ${sql.join(parts.map((_, i) => sql`(${i}, ${sql.ref(`b.e${i}`)})`))}) x(i, err)
+    where x.err is not null
+    order by b.row_no, x.i`.execute(db);
 }
 
 const keyText = (def: DatasetDef, alias: string) =>
   sql`concat_ws(' / ', ${sql.join(def.keyColumns.map((k) => sql`${sql.ref(`${alias}.${k}`)}::text`))})`;
 
-async function checkDuplicateKeys(input: ValidateInput): Promise<void> {
+async function checkDuplicateKeys(input: ValidateInput, db: Kysely<DB>): Promise<void> {
   const { def, st } = input;
   const keys = def.keyColumns.map((k) => sql.ref(k));
   const first = def.keyColumns[0] as string;
@@ -88,10 +125,10 @@ async function checkDuplicateKeys(input: ValidateInput): Promise<void> {
     )}
     from (select s.row_no, ${keyText(def, 's')} as k, min(s.row_no) over (partition by ${sql.join(keys)}) as first_row
           from ${sql.table(st.rows)} s) d
-    where d.row_no > d.first_row`.execute(input.database.db);
+    where d.row_no > d.first_row`.execute(db);
 }
 
-async function checkPackageProduct(input: ValidateInput): Promise<void> {
+async function checkPackageProduct(input: ValidateInput, db: Kysely<DB>): Promise<void> {
   const { st } = input;
   await sql`insert into ${sql.table(st.errors)} (row_no, errors)
     select s.row_no, ${errorJson(
@@ -102,10 +139,10 @@ async function checkPackageProduct(input: ValidateInput): Promise<void> {
       sql`format('package "%s" belongs to product "%s", not to this row''s product_code "%s"', s.package_code, p.product_code, s.product_code)`,
     )}
     from ${sql.table(st.rows)} s join packages p on p.package_code = s.package_code
-    where p.product_code <> s.product_code`.execute(input.database.db);
+    where p.product_code <> s.product_code`.execute(db);
 }
 
-async function checkSerialized(input: ValidateInput): Promise<void> {
+async function checkSerialized(input: ValidateInput, db: Kysely<DB>): Promise<void> {
   const { st } = input;
   await sql`insert into ${sql.table(st.errors)} (row_no, errors)
     select s.row_no, ${errorJson(
@@ -116,7 +153,7 @@ async function checkSerialized(input: ValidateInput): Promise<void> {
       sql`format('item "%s" is serialized: quantity must be exactly 1', s.item_code)`,
     )}
     from ${sql.table(st.rows)} s join items i on i.item_code = s.item_code
-    where i.serialized and s.quantity <> 1`.execute(input.database.db);
+    where i.serialized and s.quantity <> 1`.execute(db);
   await sql`insert into ${sql.table(st.errors)} (row_no, errors)
     select s.row_no, ${errorJson(
       sql`s.row_no`,
@@ -126,7 +163,7 @@ async function checkSerialized(input: ValidateInput): Promise<void> {
       sql`format('item "%s" is serialized: terminal_sn is required', s.item_code)`,
     )}
     from ${sql.table(st.rows)} s join items i on i.item_code = s.item_code
-    where i.serialized and s.terminal_sn is null`.execute(input.database.db);
+    where i.serialized and s.terminal_sn is null`.execute(db);
 }
 
 const deltaSql = (alias: string) =>
@@ -146,7 +183,7 @@ type MoveRow = {
  * Running stock per warehouse and item over the stored moves (minus those the file replaces) and the
  * file's valid moves. Only groups that go negative somewhere are loaded and resolved move by move.
  */
-async function checkStock(input: ValidateInput): Promise<void> {
+async function checkStock(input: ValidateInput, db: Kysely<DB>): Promise<void> {
   const { st, database } = input;
   const valid = sql`(select s.* from ${sql.table(st.rows)} s where not exists (select 1 from ${sql.table(st.errors)} e where e.row_no = s.row_no))`;
   const all = sql`(
@@ -161,13 +198,13 @@ async function checkStock(input: ValidateInput): Promise<void> {
       select a.warehouse_code, a.item_code,
         sum(${deltaSql('a')}) over (partition by a.warehouse_code, a.item_code order by a.moved_at, a.move_id rows unbounded preceding) as bal
       from ${all} a) r
-    where r.bal < 0 order by 1, 2`.execute(database.db);
+    where r.bal < 0 order by 1, 2`.execute(db);
   const errors: RowError[] = [];
   for (const g of groups.rows) {
     const moves =
       await sql<MoveRow>`select a.warehouse_code, a.item_code, a.moved_at::text as moved_at, a.move_id, a.move_type, a.quantity, a.row_no
       from ${all} a where a.warehouse_code = ${g.warehouse_code} and a.item_code = ${g.item_code}
-      order by a.moved_at, a.move_id`.execute(database.db);
+      order by a.moved_at, a.move_id`.execute(db);
     const list: StockMove[] = moves.rows.map((m) => ({
       moveId: m.move_id,
       movedAt: m.moved_at,
