@@ -9,6 +9,7 @@ import { ImportFileError, openDatasetFile, type OpenedFile } from '../open-file.
 import { applyBatch, type Counts } from './apply.js';
 import { withDatasetLock } from './dataset-lock.js';
 import {
+  CopyBuffer,
   createStaging,
   csvField,
   dropOrphanStaging,
@@ -43,7 +44,7 @@ export type ImportFileOptions = {
 
 /** Rows per COPY: large enough for COPY speed, small enough that other requests get the database between chunks. */
 const CHUNK_ROWS = 10_000;
-const CHUNK_CHARS = 4 << 20;
+const CHUNK_BYTES = 4 << 20;
 /** The report keeps at most this many errors in memory and in the batch record; import_rejects has them all. */
 export const MAX_REPORTED_ERRORS = 10_000;
 
@@ -201,9 +202,8 @@ async function stageRows(
   const cols = def.columns.map((c) => c.key);
   const started = new Date();
   let read = 0;
-  let rows: string[] = [];
-  let chars = 0;
-  let errs: string[] = [];
+  const rows = new CopyBuffer();
+  const errs = new CopyBuffer(64 << 10);
   // one COPY in flight while the next chunk is parsed: the database (another process, or the PGlite
   // worker thread) loads a chunk while this thread reads and parses the following one
   let inFlight: Promise<unknown> = Promise.resolve();
@@ -211,11 +211,8 @@ async function stageRows(
   const flush = async () => {
     await inFlight;
     if (copyFailed !== null) throw copyFailed;
-    const rowsCsv = rows.length > 0 ? rows.join('') : '';
-    const errsCsv = errs.length > 0 ? errs.join('') : '';
-    rows = [];
-    errs = [];
-    chars = 0;
+    const rowsCsv = rows.rows > 0 ? rows.take() : '';
+    const errsCsv = errs.rows > 0 ? errs.take() : '';
     inFlight = (async () => {
       if (rowsCsv) await database.copyRows(st.rows, ['row_no', ...cols], rowsCsv);
       if (errsCsv) await database.copyRows(st.errors, ['row_no', 'raw', 'errors'], errsCsv);
@@ -231,19 +228,17 @@ async function stageRows(
   try {
     for await (const row of opened.rows) {
       read++;
-      if (row.values !== null && row.errors.length === 0) {
-        const v = row.values;
+      const v = row.values;
+      if (v !== null && row.errors.length === 0) {
         let line = String(row.rowNo);
         for (const k of cols) line += `,${csvField(v[k])}`;
-        line += '\n';
-        rows.push(line);
-        chars += line.length;
+        rows.push(`${line}\n`);
       } else {
-        const line = `${row.rowNo},${csvField(JSON.stringify(Object.entries(row.raw)))},${csvField(JSON.stringify(row.errors))}\n`;
-        errs.push(line);
-        chars += line.length;
+        errs.push(
+          `${row.rowNo},${csvField(JSON.stringify(Object.entries(row.raw)))},${csvField(JSON.stringify(row.errors))}\n`,
+        );
       }
-      if (rows.length + errs.length >= CHUNK_ROWS || chars >= CHUNK_CHARS) await flush();
+      if (rows.rows + errs.rows >= CHUNK_ROWS || rows.bytes + errs.bytes >= CHUNK_BYTES) await flush();
     }
     await flush();
   } finally {

@@ -76,3 +76,44 @@ export function csvField(v: unknown): string {
   const s = typeof v === 'string' ? v : JSON.stringify(v);
   return s.includes('"') ? `"${s.replaceAll('"', '""')}"` : `"${s}"`;
 }
+
+/**
+ * COPY text built in a byte buffer as rows are parsed. Keeping each row's line as a string until the
+ * chunk is sent (10,000 retained strings per chunk, each a chain of concatenations) made the garbage
+ * collector the largest cost of staging; bytes written at once leave nothing behind.
+ */
+export class CopyBuffer {
+  private buf: Buffer;
+  private pos = 0;
+  /** rows written since the last take() */
+  rows = 0;
+
+  constructor(initialBytes = 1 << 20) {
+    this.buf = Buffer.allocUnsafe(initialBytes);
+  }
+
+  get bytes(): number {
+    return this.pos;
+  }
+
+  /** Append one line (with its newline). */
+  push(line: string): void {
+    // a UTF-16 code unit never takes more than 3 UTF-8 bytes
+    const need = this.pos + line.length * 3;
+    if (need > this.buf.length) {
+      const bigger = Buffer.allocUnsafe(Math.max(need, this.buf.length * 2));
+      this.buf.copy(bigger, 0, 0, this.pos);
+      this.buf = bigger;
+    }
+    this.pos += this.buf.write(line, this.pos);
+    this.rows++;
+  }
+
+  /** The text written so far (the buffer is reused). */
+  take(): string {
+    const text = this.buf.toString('utf8', 0, this.pos);
+    this.pos = 0;
+    this.rows = 0;
+    return text;
+  }
+}

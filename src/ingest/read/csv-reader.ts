@@ -148,16 +148,10 @@ export async function openCsv(filePath: string): Promise<SheetSource> {
   }
   const delimiter = line.includes('\t') && !line.includes(',') ? '\t' : ',';
 
-  async function* text(): AsyncGenerator<string> {
-    if (head) yield head;
-    while (!eof) {
-      const s = await nextText();
-      if (s) yield s;
-    }
-  }
-  // records reach the batch synchronously inside write(): each decoded chunk is tokenized into a batch we
-  // hand out before reading the next chunk (per-record stream iteration costs more than the parsing itself)
-  const batch: string[][] = [];
+  // records reach `batch` synchronously inside write(): each decoded chunk is tokenized into a batch that is
+  // handed out before the next chunk is read. Rows leave through a plain iterator (no async generator per
+  // row: at a million rows its bookkeeping costs more than the tokenizing)
+  let batch: string[][] = [];
   let failure: unknown = null;
   const parser = new CsvTokenizer(
     delimiter,
@@ -167,22 +161,46 @@ export async function openCsv(filePath: string): Promise<SheetSource> {
     },
   );
 
-  async function* rows(): AsyncGenerator<RawRow> {
-    let rowNo = 0;
-    const drain = function* (): Generator<RawRow> {
-      const ready = batch.splice(0);
-      for (const cells of ready) yield { rowNo: ++rowNo, cells };
-    };
-    for await (const s of text()) {
-      if (failure === null) parser.write(s);
-      yield* drain();
+  let pendingHead: string | null = head === '' ? null : head;
+  let ended = false;
+  let ready: string[][] = [];
+  let at = 0;
+  let rowNo = 0;
+  /** Tokenize decoded text until records are ready (true) or the file has ended (false). */
+  const refill = async (): Promise<boolean> => {
+    for (;;) {
+      if (batch.length > 0) {
+        ready = batch;
+        batch = [];
+        at = 0;
+        return true;
+      }
       if (failure !== null) throw csvFailure(failure, rowNo + 1);
+      if (ended) return false;
+      if (pendingHead !== null) {
+        const h = pendingHead;
+        pendingHead = null;
+        parser.write(h);
+      } else if (!eof) {
+        const text = await nextText();
+        if (text) parser.write(text);
+      } else {
+        ended = true;
+        parser.end();
+        await parser.finished();
+      }
     }
-    if (failure === null) parser.end();
-    await parser.finished();
-    yield* drain();
-    if (failure !== null) throw csvFailure(failure, rowNo + 1);
-  }
+  };
+  const take = (): IteratorResult<RawRow> => ({
+    done: false,
+    value: { rowNo: ++rowNo, cells: ready[at++] as string[] },
+  });
+  const rows: AsyncIterator<RawRow> = {
+    next: () =>
+      at < ready.length
+        ? Promise.resolve(take())
+        : refill().then((more) => (more ? take() : { done: true, value: undefined })),
+  };
 
   const close = async (): Promise<void> => {
     parser.destroy();
@@ -193,7 +211,7 @@ export async function openCsv(filePath: string): Promise<SheetSource> {
     encoding,
     sheet: null,
     date1904: false,
-    rows: rows(),
+    rows,
     progress: () => ({ bytesRead, bytesTotal: size }),
     close,
   };
