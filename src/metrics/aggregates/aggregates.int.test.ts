@@ -8,7 +8,7 @@ import { addDays } from '../../core/dates.js';
 import { runCommittedHooks } from '../../ingest/hooks.js';
 import { METRIC_CATALOG, runMetric, type MetricQuery } from '../index.js';
 import { prepareQuery } from '../engine.js';
-import { AGGREGATED_METRICS, fromAggregates } from './serve.js';
+import { AGGREGATED_METRICS, AGGREGATE_LIMITS, fromAggregates } from './serve.js';
 import { refreshMetricAggregates } from './refresh.js';
 import './register.js';
 
@@ -184,6 +184,28 @@ describe('metrics aggregates', () => {
         const { agg, detail } = await bothWays(q);
         expect(agg, JSON.stringify(o)).toEqual(detail);
       }
+    }
+  });
+
+  it('leave a bill month whose cutoff month moved many pairs to the detail query', async () => {
+    const q: MetricQuery = {
+      metric: 'current_collection_rate',
+      month: '2025-02',
+      cutoff: '2025-03-11',
+      by: ['county'],
+      filters: {},
+    };
+    expect(await served(q)).toBe(true);
+    const keep = AGGREGATE_LIMITS.billMonthMaxMoved;
+    AGGREGATE_LIMITS.billMonthMaxMoved = 0;
+    try {
+      expect(await served(q)).toBe(false);
+      const { agg, detail } = await bothWays(q);
+      expect(agg).toEqual(detail);
+      // arrears figures span many bill months: always answered from the pieces
+      expect(await served({ metric: 'long_term_arrears', at: '2025-07-17', by: [], filters: {} })).toBe(true);
+    } finally {
+      AGGREGATE_LIMITS.billMonthMaxMoved = keep;
     }
   });
 
