@@ -35,25 +35,14 @@ export const lastIncremental = (): IncrementalReport | null => last;
 
 type EventTable = 'bills' | 'payments' | 'adjustments';
 
-/** Events of one table as (subscriber_id, bill_month, e, bill, adj, paid) from rows aliased `x`. */
-const EVENT: Record<
-  EventTable,
-  { e: RawBuilder<unknown>; cols: RawBuilder<unknown>; jsonE: RawBuilder<unknown> }
-> = {
-  bills: { e: sql`null::date`, jsonE: sql`null::date`, cols: sql`x.amount, 0::bigint, 0::bigint` },
-  adjustments: {
-    e: sql`date_trunc('month', x.adjusted_day)::date`,
-    jsonE: sql`date_trunc('month', (v.previous->>'adjusted_day')::date)::date`,
-    cols: sql`0::bigint, x.amount, 0::bigint`,
-  },
-  payments: {
-    e: sql`date_trunc('month', x.paid_day)::date`,
-    jsonE: sql`date_trunc('month', (v.previous->>'paid_day')::date)::date`,
-    cols: sql`0::bigint, 0::bigint, x.amount`,
-  },
+/** A replaced version's event month (import_row_versions.previous, aliased `v`). */
+const JSON_E: Record<EventTable, RawBuilder<unknown>> = {
+  bills: sql`null::date`,
+  adjustments: sql`date_trunc('month', (v.previous->>'adjusted_day')::date)::date`,
+  payments: sql`date_trunc('month', (v.previous->>'paid_day')::date)::date`,
 };
 
-/** The same three values for a replaced version (import_row_versions.previous, aliased `v`). */
+/** A replaced version's (bill, adj, paid). */
 const JSON_COLS: Record<EventTable, RawBuilder<unknown>> = {
   bills: sql`(v.previous->>'amount')::bigint, 0::bigint, 0::bigint`,
   adjustments: sql`0::bigint, (v.previous->>'amount')::bigint, 0::bigint`,
@@ -61,42 +50,56 @@ const JSON_COLS: Record<EventTable, RawBuilder<unknown>> = {
 };
 
 /**
- * Events of every pair in mx_inc_pairs on both sides: side −1 = before the batch, +1 = now. Tables the
- * batch did not write are the same on both sides.
+ * The stored rows of every pair in mx_inc_pairs, from the three tables, as events (e = event month,
+ * null for the bill). One index probe per pair and table (lateral): a batch of a few thousand pairs
+ * must not scan millions of payments.
+ */
+const CURRENT_ROWS = sql`
+  create temp table mx_inc_rows on commit drop as
+  select p.subscriber_id, p.bill_month, x.src, x.e, x.bill, x.adj, x.paid, x.batch_id
+  from mx_inc_pairs p cross join lateral (
+    select 'bills' as src, null::date as e, b.amount as bill, 0::bigint as adj, 0::bigint as paid, b.batch_id
+    from bills b where b.subscriber_id = p.subscriber_id and b.bill_month = p.bill_month
+    union all
+    select 'adjustments', date_trunc('month', a.adjusted_day)::date, 0, a.amount, 0, a.batch_id
+    from adjustments a where a.bill_month = p.bill_month and a.subscriber_id = p.subscriber_id
+    union all
+    select 'payments', date_trunc('month', y.paid_day)::date, 0, 0, y.amount, y.batch_id
+    from payments y where y.bill_month = p.bill_month and y.subscriber_id = p.subscriber_id
+  ) x`;
+
+/**
+ * Events of every pair on both sides: side +1 = now (every stored row), side −1 = before the batch
+ * (the stored rows the batch did not write, plus the versions it replaced).
  */
 function events(table: EventTable, batchId: number): RawBuilder<unknown> {
-  const parts = (['bills', 'adjustments', 'payments'] as const).map((t) => {
-    const ev = EVENT[t];
-    const cur = sql`select x.subscriber_id, x.bill_month, ${ev.e} as e, ${ev.cols}, x.batch_id
-      from mx_inc_pairs p join ${sql.table(t)} x on x.subscriber_id = p.subscriber_id and x.bill_month = p.bill_month`;
-    if (t !== table)
-      return sql`select s.side, c.subscriber_id, c.bill_month, c.e, c.bill, c.adj, c.paid
-        from (${cur}) c (subscriber_id, bill_month, e, bill, adj, paid, batch_id) cross join (values (-1), (1)) s (side)`;
-    return sql`
-      select 1, c.subscriber_id, c.bill_month, c.e, c.bill, c.adj, c.paid
-        from (${cur}) c (subscriber_id, bill_month, e, bill, adj, paid, batch_id)
-      union all
-      select -1, c.subscriber_id, c.bill_month, c.e, c.bill, c.adj, c.paid
-        from (${cur}) c (subscriber_id, bill_month, e, bill, adj, paid, batch_id) where c.batch_id is distinct from ${batchId}
-      union all
-      select -1, v.previous->>'subscriber_id', (v.previous->>'bill_month')::date, ${ev.jsonE}, ${JSON_COLS[t]}
-        from import_row_versions v join mx_inc_pairs p
-          on p.subscriber_id = v.previous->>'subscriber_id' and p.bill_month = (v.previous->>'bill_month')::date
-        where v.batch_id = ${batchId}`;
-  });
-  return sql.join(parts, sql` union all `);
+  return sql`
+    select 1 as side, subscriber_id, bill_month, e, bill, adj, paid from mx_inc_rows
+    union all
+    select -1, subscriber_id, bill_month, e, bill, adj, paid from mx_inc_rows
+    where src <> ${table} or batch_id is distinct from ${batchId}
+    union all
+    select -1, v.previous->>'subscriber_id', (v.previous->>'bill_month')::date, ${JSON_E[table]}, ${JSON_COLS[table]}
+    from import_row_versions v where v.batch_id = ${batchId} and v.previous->>'bill_month' is not null`;
 }
 
 async function billDelta(trx: Transaction<DB>, table: EventTable, change: BatchChange): Promise<number> {
   const staged = sql.table(change.staged as string);
   const B = change.batchId;
+  // each pair with its subscriber's county and product (one index probe per subscriber, not a join
+  // over the whole master)
   await sql`create temp table mx_inc_pairs on commit drop as
-    select distinct subscriber_id, bill_month from (
-      select subscriber_id, bill_month from ${staged}
-      union all
-      select previous->>'subscriber_id', (previous->>'bill_month')::date from import_row_versions where batch_id = ${B}
-    ) x where bill_month is not null`.execute(trx);
+    select x.subscriber_id, x.bill_month, s.county_code, s.product_code from (
+      select distinct subscriber_id, bill_month from (
+        select subscriber_id, bill_month from ${staged}
+        union all
+        select previous->>'subscriber_id', (previous->>'bill_month')::date from import_row_versions where batch_id = ${B}
+      ) u where bill_month is not null
+    ) x cross join lateral (
+      select county_code, product_code from subscribers s where s.subscriber_id = x.subscriber_id
+    ) s`.execute(trx);
   await sql`analyze mx_inc_pairs`.execute(trx);
+  await CURRENT_ROWS.execute(trx);
   const months = sql`select distinct bill_month from mx_inc_pairs`;
 
   await sql`
@@ -115,7 +118,7 @@ async function billDelta(trx: Transaction<DB>, table: EventTable, change: BatchC
     select c.bill_month, s.county_code, s.product_code, c.e, (c.next_e - interval '1 month')::date,
       sum(c.side * c.due)::bigint, sum(c.side * least(c.paid, c.due))::bigint,
       sum(c.side * greatest(c.due - c.paid, 0))::bigint
-    from c join subscribers s on s.subscriber_id = c.subscriber_id
+    from c join mx_inc_pairs s on s.subscriber_id = c.subscriber_id and s.bill_month = c.bill_month
     group by 1, 2, 3, 4, 5`.execute(trx);
   // fold the differences into the month's rows (a few thousand per month) and drop what cancelled out
   await sql`create temp table mx_inc_fold on commit drop as
@@ -128,26 +131,17 @@ async function billDelta(trx: Transaction<DB>, table: EventTable, change: BatchC
 
   if (table !== 'payments') {
     // revenue: bills (no adjustment month) and adjustments (by adjustment month), linear in the rows
-    const rev =
-      table === 'bills'
-        ? {
-            cur: sql`select x.subscriber_id, x.bill_month, null::date as adj_month, x.amount, x.batch_id from mx_inc_pairs p
-              join bills x on x.subscriber_id = p.subscriber_id and x.bill_month = p.bill_month`,
-            old: sql`null::date`,
-          }
-        : {
-            cur: sql`select x.subscriber_id, x.bill_month, date_trunc('month', x.adjusted_day)::date as adj_month, x.amount, x.batch_id
-              from mx_inc_pairs p join adjustments x on x.subscriber_id = p.subscriber_id and x.bill_month = p.bill_month`,
-            old: sql`date_trunc('month', (v.previous->>'adjusted_day')::date)::date`,
-          };
+    // revenue: bills (no adjustment month) and adjustments (by adjustment month), linear in the rows
     await sql`
       insert into mx_revenue (bill_month, adj_month, county_code, product_code, amount)
       select r.bill_month, r.adj_month, s.county_code, s.product_code, sum(r.amount)::bigint from (
-        select subscriber_id, bill_month, adj_month, amount from (${rev.cur}) c where c.batch_id = ${B}
+        select subscriber_id, bill_month, e as adj_month, bill + adj as amount from mx_inc_rows
+        where src = ${table} and batch_id = ${B}
         union all
-        select v.previous->>'subscriber_id', (v.previous->>'bill_month')::date, ${rev.old}, -(v.previous->>'amount')::bigint
+        select v.previous->>'subscriber_id', (v.previous->>'bill_month')::date, ${JSON_E[table]},
+          -(v.previous->>'amount')::bigint
         from import_row_versions v where v.batch_id = ${B}
-      ) r join subscribers s on s.subscriber_id = r.subscriber_id
+      ) r join mx_inc_pairs s on s.subscriber_id = r.subscriber_id and s.bill_month = r.bill_month
       group by 1, 2, 3, 4`.execute(trx);
     await sql`create temp table mx_inc_rev on commit drop as
       select bill_month, adj_month, county_code, product_code, sum(amount)::bigint as amount
@@ -156,9 +150,9 @@ async function billDelta(trx: Transaction<DB>, table: EventTable, change: BatchC
     await sql`insert into mx_revenue (bill_month, adj_month, county_code, product_code, amount)
       select * from mx_inc_rev where amount <> 0`.execute(trx);
   } else {
-    await lastDays(trx, sql`paid_day`, 'payments', B);
+    await lastDays(trx, change.staged as string, 'paid_at');
   }
-  if (table === 'adjustments') await lastDays(trx, sql`adjusted_day`, 'adjustments', B);
+  if (table === 'adjustments') await lastDays(trx, change.staged as string, 'adjusted_at');
 
   const n = await sql<{ n: number }>`select count(*)::int as n from mx_inc_pairs`.execute(trx);
   await sql`delete from derived_stale where family = 'metrics.bill' and marked_xid = pg_current_xact_id()
@@ -166,19 +160,16 @@ async function billDelta(trx: Transaction<DB>, table: EventTable, change: BatchC
   return n.rows[0]?.n ?? 0;
 }
 
-/** The last event day per (bill month, event month) only grows: see the module comment. */
-async function lastDays(
-  trx: Transaction<DB>,
-  day: RawBuilder<unknown>,
-  table: EventTable,
-  B: number,
-): Promise<void> {
+/**
+ * The last event day per (bill month, event month) only grows (see the module comment): the staged
+ * rows' days are enough — rows the batch left unchanged were counted when they landed.
+ */
+async function lastDays(trx: Transaction<DB>, staged: string, at: 'paid_at' | 'adjusted_at'): Promise<void> {
+  const day = sql`(${sql.ref(at)} at time zone 'Asia/Shanghai')::date`;
   await sql`
     insert into mx_bill_lastday (bill_month, event_month, last_day)
-    select x.bill_month, date_trunc('month', ${day})::date, max(${day}) from mx_inc_pairs p
-      join ${sql.table(table)} x on x.subscriber_id = p.subscriber_id and x.bill_month = p.bill_month
-    where x.batch_id = ${B}
-    group by 1, 2
+    select bill_month, date_trunc('month', ${day})::date, max(${day}) from ${sql.table(staged)}
+    where bill_month is not null group by 1, 2
     on conflict (bill_month, event_month) do update set last_day = greatest(mx_bill_lastday.last_day, excluded.last_day)`.execute(
     trx,
   );
@@ -202,16 +193,17 @@ async function cashDays(trx: Transaction<DB>, change: BatchChange): Promise<numb
     ) x where day is not null`.execute(trx);
   const days = sql`select day from mx_inc_days`;
   await sql`delete from mx_cash_daily where day in (${days})`.execute(trx);
+  // per day through the day indexes (lateral): one day of payments, not the whole table
   await sql`
     insert into mx_cash_daily (outlet_code, day, expected, banked)
-    select outlet_code, day, sum(expected)::bigint, sum(banked)::bigint from (
-      select outlet_code, paid_day as day, amount as expected, 0::bigint as banked
-      from payments where channel = 'cash' and outlet_code is not null and paid_day in (${days})
+    select u.outlet_code, u.day, sum(u.expected)::bigint, sum(u.banked)::bigint from mx_inc_days dd cross join lateral (
+      select p.outlet_code, p.paid_day as day, p.amount as expected, 0::bigint as banked
+      from payments p where p.paid_day = dd.day and p.channel = 'cash' and p.outlet_code is not null
       union all
-      select outlet_code, refunded_day, -amount, 0
-      from refunds where channel = 'cash' and outlet_code is not null and refunded_day in (${days})
+      select r.outlet_code, r.refunded_day, -r.amount, 0
+      from refunds r where r.refunded_day = dd.day and r.channel = 'cash' and r.outlet_code is not null
       union all
-      select outlet_code, business_date, 0, amount from cash_deposits where business_date in (${days})
+      select c.outlet_code, c.business_date, 0, c.amount from cash_deposits c where c.business_date = dd.day
     ) u group by 1, 2`.execute(trx);
   const n = await sql<{ n: number }>`select count(*)::int as n from mx_inc_days`.execute(trx);
   await sql`delete from derived_stale where family = 'metrics.cash' and marked_xid = pg_current_xact_id()
@@ -229,9 +221,13 @@ export async function maintainIncrementally(trx: Transaction<DB>, change: BatchC
   const rows = r.rows[0]?.n ?? 0;
   if (rows > MAX_INCREMENTAL_ROWS) return;
   await lockAggregates(trx);
+  // the pairs' events are sorted for the running sums: in memory, not in temp files
+  await sql`set local work_mem = '64MB'`.execute(trx);
   const pairs = bill ? await billDelta(trx, change.dataset as EventTable, change) : 0;
   const days = cash ? await cashDays(trx, change) : 0;
-  await sql`drop table if exists mx_inc_pairs, mx_inc_fold, mx_inc_rev, mx_inc_days`.execute(trx);
+  await sql`drop table if exists mx_inc_pairs, mx_inc_rows, mx_inc_fold, mx_inc_rev, mx_inc_days`.execute(
+    trx,
+  );
   last = { dataset: change.dataset, rows, pairs, days, ms: performance.now() - t0 };
 }
 
