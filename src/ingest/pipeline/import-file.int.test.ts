@@ -157,6 +157,25 @@ describe('import a file', () => {
     ]);
   });
 
+  it('names the first row for every later repeat of a key, and only keys that repeat in full', async () => {
+    const r = await importFile(database, {
+      dataset: 'bills',
+      filePath: bills('bills_5.csv', [
+        'S1,202610,1',
+        'S1,202611,2',
+        'S1,202610,3',
+        'S2,202610,4',
+        'S1,202610,5',
+      ]),
+      actor: 'alice',
+    });
+    expect(r.status).toBe('rejected');
+    expect(r.errors.map((e) => [e.row, e.value, e.message_en])).toEqual([
+      [4, 'S1 / 2026-10-01', 'duplicate of row 2: the key "S1 / 2026-10-01" appears twice in the file'],
+      [6, 'S1 / 2026-10-01', 'duplicate of row 2: the key "S1 / 2026-10-01" appears twice in the file'],
+    ]);
+  });
+
   it('imports an empty file with a header as a batch of 0 rows', async () => {
     const r = await importFile(database, {
       dataset: 'payments',
