@@ -270,11 +270,13 @@ async function cash(db: Kysely<DB>, q: ScopedQuery): Promise<RawRow[] | null> {
   if (!num) return null;
   return rows(
     db,
-    sql`select o.county_code as county, x.outlet_code as outlet, to_char(x.day, 'YYYY-MM') as month,
-        ${num} as num, 0 as den
-      from mx_cash_daily x join outlets o on o.outlet_code = x.outlet_code
-      where x.day between ${d(q.from)} and ${d(q.to)} ${q.county !== null ? sql`and o.county_code = ${q.county}` : sql``}
-      group by 1, 2, 3`,
+    // summed per outlet and month first (a few hundred rows), then labelled with county and month
+    sql`select o.county_code as county, g.outlet_code as outlet, to_char(g.m, 'YYYY-MM') as month, g.num, 0 as den
+      from (
+        select x.outlet_code, date_trunc('month', x.day) as m, ${num} as num from mx_cash_daily x
+        where x.day between ${d(q.from)} and ${d(q.to)} group by 1, 2
+      ) g join outlets o on o.outlet_code = g.outlet_code
+      ${q.county !== null ? sql`where o.county_code = ${q.county}` : sql``}`,
   );
 }
 
