@@ -52,7 +52,9 @@ const zeroCounts = (): Counts => ({ read: 0, inserted: 0, updated: 0, unchanged:
 
 export async function sha256File(filePath: string): Promise<string> {
   const h = crypto.createHash('sha256');
-  for await (const chunk of fs.createReadStream(filePath)) h.update(chunk as Buffer);
+  // 1 MiB reads: the default 64 KiB makes hashing a 60 MB extract twice as slow
+  for await (const chunk of fs.createReadStream(filePath, { highWaterMark: 1 << 20 }))
+    h.update(chunk as Buffer);
   return h.digest('hex');
 }
 

@@ -9,6 +9,11 @@ import type { RawRow, SheetSource } from './types.js';
 export type CsvEncoding = 'utf-8' | 'utf-8-bom' | 'utf-16le' | 'utf-16be' | 'gb18030';
 
 const SAMPLE = 64 * 1024;
+/**
+ * Bytes per read, and so per batch of records handed out. Measured: 16–64 KiB alike; 256 KiB makes
+ * staging ~1.6× slower (a batch of records that big outlives the young generation and the GC pays for it).
+ */
+const READ_CHUNK = 64 * 1024;
 
 /**
  * Detect the encoding from the first bytes: BOMs first, then NUL bytes (UTF-16 without a BOM and binary
@@ -104,7 +109,7 @@ export async function openCsv(filePath: string): Promise<SheetSource> {
   const encoding = detectEncoding(sample, sample.length >= size);
   if (encoding === null) throw unsupportedEncoding();
 
-  const file = fs.createReadStream(filePath, { highWaterMark: SAMPLE });
+  const file = fs.createReadStream(filePath, { highWaterMark: READ_CHUNK });
   const chunks = file[Symbol.asyncIterator]() as AsyncIterator<Buffer>;
   const decoder = iconv.getDecoder(ICONV_NAME[encoding]);
   let bytesRead = 0;
