@@ -70,6 +70,7 @@ export async function importFile(database: Database, opts: ImportFileOptions): P
     const startedAt = new Date();
     await dropOrphanStaging(database);
     const hash = await sha256File(opts.filePath);
+    trace('hash');
     const base = { file: fileName, dataset: def.key };
     const landed = await database.db
       .selectFrom('import_batches')
@@ -108,6 +109,7 @@ export async function importFile(database: Database, opts: ImportFileOptions): P
 
     const st = newStaging();
     await createStaging(database, def, st);
+    trace('open');
     try {
       let read: number;
       try {

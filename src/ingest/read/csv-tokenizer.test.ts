@@ -66,6 +66,24 @@ describe('CSV tokenizer', () => {
     expect(reference(text, ',').records).toEqual(expected);
   });
 
+  it('hands a line longer than a megabyte to csv-parse and gives the same records', async () => {
+    const long = 'x'.repeat(1_500_000);
+    const text = `a,b\n${long},"q""1"\nc,d\n`;
+    const chunks: string[] = [];
+    for (let at = 0; at < text.length; at += 65_536) chunks.push(text.slice(at, at + 65_536));
+    expect(await tokenize(chunks, ',')).toEqual({
+      records: [
+        ['a', 'b'],
+        [long, 'q"1'],
+        ['c', 'd'],
+      ],
+      error: null,
+    });
+    expect(await tokenize([long.slice(0, 1_200_000), long.slice(1_200_000), '\r\nz'], ',')).toEqual(
+      reference(`${long}\r\nz`, ','),
+    );
+  });
+
   it('refuses an unclosed quote as csv-parse does', async () => {
     expect(await tokenize(['a,b\n', 'c,"d\n'], ',')).toEqual({ records: [], error: 'CSV_QUOTE_NOT_CLOSED' });
   });

@@ -9,6 +9,8 @@ const CSV_OPTIONS = {
 } as const;
 
 const QUOTE = 0x22;
+/** Text kept waiting for a line ending before csv-parse takes over. */
+const MAX_PENDING = 1 << 20;
 
 /**
  * CSV records from decoded text chunks, as csv-parse (with CSV_OPTIONS) would give them, several times
@@ -69,7 +71,8 @@ export class CsvTokenizer {
         } else return this.toSlow(s); // old Mac line endings: rare, csv-parse handles them
       } else if (lf >= 0) this.eol = '\n';
       else if (!eof) {
-        this.pending = s;
+        if (s.length > MAX_PENDING) this.toSlow(s);
+        else this.pending = s;
         return;
       }
     }
@@ -85,7 +88,10 @@ export class CsvTokenizer {
       }
     }
     const rest = pos === 0 ? s : s.slice(pos);
-    if (!eof) this.pending = rest;
+    // a line still open after a megabyte would be searched again with every chunk (quadratic): csv-parse
+    // reads on from here in one pass
+    if (!eof && rest.length > MAX_PENDING) this.toSlow(rest);
+    else if (!eof) this.pending = rest;
     // the last line without a line ending: a record unless empty; a stray CR or LF is csv-parse's business
     else if (rest !== '' && (rest.includes('\r') || rest.includes('\n') || !this.record(rest))) {
       this.toSlow(rest);
