@@ -1,4 +1,4 @@
-import type { Kysely } from 'kysely';
+import { sql, type Kysely } from 'kysely';
 import type { DB } from '../../db/schema.js';
 
 export type ReferenceData = {
@@ -11,43 +11,31 @@ export type ReferenceData = {
 
 /** The whole reference data set (small: tens to hundreds of rows), ordered by code. */
 export async function loadReference(db: Kysely<DB>): Promise<ReferenceData> {
-  const [counties, products, outlets, warehouses, items] = await Promise.all([
-    db
-      .selectFrom('counties')
-      .select(['county_code as code', 'county_name as name', 'households'])
-      .orderBy('county_code')
-      .execute(),
-    db
-      .selectFrom('products')
-      .select(['product_code as code', 'product_name as name', 'needs_terminal', 'needs_deposit'])
-      .orderBy('product_code')
-      .execute(),
-    db
-      .selectFrom('outlets')
-      .select(['outlet_code as code', 'outlet_name as name', 'county_code as county'])
-      .orderBy('outlet_code')
-      .execute(),
-    db
-      .selectFrom('warehouses')
-      .select(['warehouse_code as code', 'warehouse_name as name', 'county_code as county'])
-      .orderBy('warehouse_code')
-      .execute(),
-    db
-      .selectFrom('items')
-      .select(['item_code as code', 'item_name as name', 'product_code as product', 'serialized'])
-      .orderBy('item_code')
-      .execute(),
-  ]);
+  // one statement (every metric query starts here; on the embedded engine each round trip counts)
+  const r = await sql<{ x: ReferenceData | string }>`select json_build_object(
+      'counties', (select coalesce(json_agg(json_build_object('code', county_code, 'name', county_name,
+        'households', households)), '[]') from counties),
+      'products', (select coalesce(json_agg(json_build_object('code', product_code, 'name', product_name,
+        'needs_terminal', needs_terminal, 'needs_deposit', needs_deposit)), '[]') from products),
+      'outlets', (select coalesce(json_agg(json_build_object('code', outlet_code, 'name', outlet_name,
+        'county', county_code)), '[]') from outlets),
+      'warehouses', (select coalesce(json_agg(json_build_object('code', warehouse_code, 'name', warehouse_name,
+        'county', county_code)), '[]') from warehouses),
+      'items', (select coalesce(json_agg(json_build_object('code', item_code, 'name', item_name,
+        'product', product_code, 'serialized', serialized)), '[]') from items)
+    ) as x`.execute(db);
+  const raw = r.rows[0]?.x;
+  const data = (typeof raw === 'string' ? JSON.parse(raw) : raw) as ReferenceData;
   // code order by code point, the same order metric rows use
   const byCode = <T extends { code: string }>(xs: T[]): T[] =>
     xs.sort((a, b) => (a.code < b.code ? -1 : a.code > b.code ? 1 : 0));
   return {
     counties: byCode(
-      counties.map((c) => ({ ...c, households: c.households === null ? null : Number(c.households) })),
+      data.counties.map((c) => ({ ...c, households: c.households === null ? null : Number(c.households) })),
     ),
-    products: byCode(products),
-    outlets: byCode(outlets),
-    warehouses: byCode(warehouses),
-    items: byCode(items),
+    products: byCode(data.products),
+    outlets: byCode(data.outlets),
+    warehouses: byCode(data.warehouses),
+    items: byCode(data.items),
   };
 }
