@@ -9,6 +9,9 @@ import { allCols, describeChange, differs, keyJoin, refs, rowKey, valueCols } fr
 import type { Staging } from './staging.js';
 import { lockReferences, type RefsSeen } from './references.js';
 
+/** A batch that wrote at least this many rows refreshes its table's planner statistics. */
+export const ANALYZE_AFTER_ROWS = 50_000;
+
 export type Counts = { read: number; inserted: number; updated: number; unchanged: number; rejected: number };
 
 export type ApplyInput = {
@@ -138,6 +141,13 @@ export async function applyBatch(
     });
     return { batchId, counts };
   });
+  // fresh planner statistics after a large batch, before anything queries the table (the embedded
+  // engine has no autovacuum; on PostgreSQL it would come later)
+  const written = applied.counts.inserted + applied.counts.updated;
+  if (written >= ANALYZE_AFTER_ROWS) {
+    await sql`analyze ${sql.table(T)}`.execute(database.db);
+    trace('analyze table');
+  }
   await runCommittedHooks(database.db);
   return applied;
 }
