@@ -6,7 +6,7 @@ import type { RowError } from '../../core/errors.js';
 import type { Staging } from './staging.js';
 import { csvField } from './staging.js';
 import { trace } from './trace.js';
-import { moveDelta, resolveStock, type StockMove } from './stock.js';
+import { resolveStock, type StockEvent, type StockReject } from './stock.js';
 
 /**
  * Set-based checks of the staged rows, all in SQL so a 2-million-row file costs a few statements, not
@@ -174,78 +174,164 @@ async function checkSerialized(input: ValidateInput, db: Kysely<DB>): Promise<vo
 const deltaSql = (alias: string) =>
   sql`case when ${sql.ref(`${alias}.move_type`)} in ('purchase_in','recover_in','transfer_in') then ${sql.ref(`${alias}.quantity`)} else -${sql.ref(`${alias}.quantity`)} end`;
 
-type MoveRow = {
+/**
+ * Every stock event of the groups the file touches: the file's valid rows ('new'), the stored moves they
+ * replace ('old', in the warehouse and item they are stored in), and the other stored moves of those
+ * groups ('stored'). The groups are the pairs of the valid rows and of the stored moves they replace: a
+ * row that moves a stored move elsewhere takes stock out of the pair the move leaves.
+ */
+function stockEvents(st: Staging) {
+  return sql`with v as (
+      select s.row_no, s.warehouse_code, s.item_code, s.moved_at, s.move_id, s.move_type, s.quantity
+      from ${sql.table(st.rows)} s
+      where not exists (select 1 from ${sql.table(st.errors)} e where e.row_no = s.row_no)),
+    r as (
+      select v.row_no, m.warehouse_code, m.item_code, m.moved_at, m.move_id, m.move_type, m.quantity
+      from v join stock_moves m on m.move_id = v.move_id),
+    ev as (
+      select v.warehouse_code, v.item_code, v.moved_at, v.move_id, ${deltaSql('v')} as delta, 'new'::text as version,
+        v.row_no, (r.row_no is not null) as replaces
+      from v left join r on r.row_no = v.row_no
+      union all
+      select r.warehouse_code, r.item_code, r.moved_at, r.move_id, ${deltaSql('r')}, 'old', r.row_no, false from r
+      union all
+      select m.warehouse_code, m.item_code, m.moved_at, m.move_id, ${deltaSql('m')}, 'stored', null::integer, false
+      from stock_moves m
+      where (m.warehouse_code, m.item_code) in (
+          select warehouse_code, item_code from v union select warehouse_code, item_code from r)
+        and not exists (select 1 from r where r.move_id = m.move_id))`;
+}
+
+/** A round of resolution loads the events of this many groups at most, unless one group alone has more. */
+const LOAD_EVENTS = 200_000;
+const LOAD_GROUPS = 1_000;
+
+type Group = { warehouse_code: string; item_code: string; n: number };
+
+type EventRow = {
   warehouse_code: string;
   item_code: string;
-  moved_at: string;
+  pos: number;
   move_id: string;
-  move_type: string;
-  quantity: number;
+  moved_at: string;
+  delta: number;
+  version: 'stored' | 'old' | 'new';
   row_no: number | null;
+  replaces: boolean;
 };
 
 /**
- * Running stock per warehouse and item over the stored moves (minus those the file replaces) and the
- * file's valid moves. Only groups that go negative somewhere are loaded and resolved move by move.
+ * Stock never below zero (see stock.ts for the rule). Set-based SQL finds the groups where the stock,
+ * with every valid row landed, would fall below its floor (zero, or the stored stock where that already
+ * is negative); only those groups are loaded and resolved. A rejected row puts the stored version it
+ * replaces back, maybe into another group, so with allow-partial the groups are checked again until none
+ * is below its floor: every round rejects at least one more row, so this ends. Without allow-partial one
+ * error per group is enough: the file is rejected anyway.
  */
 async function checkStock(input: ValidateInput, db: Kysely<DB>): Promise<void> {
   const { st, database } = input;
-  const valid = sql`(select s.* from ${sql.table(st.rows)} s where not exists (select 1 from ${sql.table(st.errors)} e where e.row_no = s.row_no))`;
-  const all = sql`(
-    select v.warehouse_code, v.item_code, v.moved_at, v.move_id, v.move_type, v.quantity, v.row_no from ${valid} v
-    union all
-    select m.warehouse_code, m.item_code, m.moved_at, m.move_id, m.move_type, m.quantity, null::integer
-    from stock_moves m
-    where (m.warehouse_code, m.item_code) in (select warehouse_code, item_code from ${sql.table(st.rows)})
-      and not exists (select 1 from ${valid} v where v.move_id = m.move_id))`;
-  const groups = await sql<{ warehouse_code: string; item_code: string }>`
-    select distinct r.warehouse_code, r.item_code from (
-      select a.warehouse_code, a.item_code,
-        sum(${deltaSql('a')}) over (partition by a.warehouse_code, a.item_code order by a.moved_at, a.move_id rows unbounded preceding) as bal
-      from ${all} a) r
-    where r.bal < 0 order by 1, 2`.execute(db);
-  const errors: RowError[] = [];
-  for (const g of groups.rows) {
-    const moves =
-      await sql<MoveRow>`select a.warehouse_code, a.item_code, a.moved_at::text as moved_at, a.move_id, a.move_type, a.quantity, a.row_no
-      from ${all} a where a.warehouse_code = ${g.warehouse_code} and a.item_code = ${g.item_code}
-      order by a.moved_at, a.move_id`.execute(db);
-    const list: StockMove[] = moves.rows.map((m) => ({
-      moveId: m.move_id,
-      movedAt: m.moved_at,
-      delta: moveDelta(m.move_type, m.quantity),
-      rowNo: m.row_no,
-    }));
-    const rejects = resolveStock(list);
-    for (const r of input.allowPartial ? rejects : rejects.slice(0, 1)) {
-      errors.push(stockError(colName(input, 'move_id'), g, r));
+  const ev = stockEvents(st);
+  for (;;) {
+    const groups = await sql<Group>`${ev}
+      select x.warehouse_code, x.item_code, max(x.n)::int as n from (
+        select e.warehouse_code, e.item_code,
+          sum(case when e.version <> 'old' then e.delta else 0 end) over w as bal,
+          sum(case when e.version <> 'new' then e.delta else 0 end) over w as stored_bal,
+          count(*) over (partition by e.warehouse_code, e.item_code) as n
+        from ev e
+        window w as (partition by e.warehouse_code, e.item_code order by e.moved_at, e.move_id)) x
+      where x.bal < least(0, x.stored_bal)
+      group by 1, 2 order by 1, 2`.execute(db);
+    if (groups.rows.length === 0) return;
+    const errors: RowError[] = [];
+    for (const chunk of groupChunks(groups.rows)) {
+      const events = await sql<EventRow>`${ev}
+        select e.warehouse_code, e.item_code,
+          (dense_rank() over (partition by e.warehouse_code, e.item_code order by e.moved_at, e.move_id) - 1)::int as pos,
+          e.move_id, ${movedAtText('e')} as moved_at, e.delta, e.version, e.row_no, e.replaces
+        from ev e
+        where (e.warehouse_code, e.item_code) in (${sql.join(chunk.map((g) => sql`(${g.warehouse_code}, ${g.item_code})`))})
+        order by e.warehouse_code, e.item_code, e.moved_at, e.move_id, e.version`.execute(db);
+      for (const [g, list] of byGroup(events.rows)) {
+        const rejects = resolveStock(list.map(toStockEvent));
+        for (const r of input.allowPartial ? rejects : rejects.slice(0, 1)) {
+          errors.push(stockError(colName(input, 'move_id'), g, r));
+        }
+      }
     }
+    // cannot happen (a group below its floor always has a row to blame); never loop without progress
+    if (errors.length === 0)
+      throw new Error('stock check: a group is below its floor but no row was rejected');
+    const csv = errors.map((e) => `${e.row ?? 0},${csvField(JSON.stringify([e]))}\n`).join('');
+    await database.copyRows(st.errors, ['row_no', 'errors'], csv);
+    if (!input.allowPartial) return;
   }
-  if (errors.length === 0) return;
-  const csv = errors.map((e) => `${e.row ?? 0},${csvField(JSON.stringify([e]))}\n`).join('');
-  await database.copyRows(st.errors, ['row_no', 'errors'], csv);
+}
+
+/** 'YYYY-MM-DD HH:MI', with seconds only when there are some (as the BSS writes it). */
+const movedAtText = (alias: string) => {
+  const t = sql.ref(`${alias}.moved_at`);
+  return sql`to_char(${t} at time zone 'Asia/Shanghai',
+    case when extract(second from ${t}) = 0 then 'YYYY-MM-DD HH24:MI' else 'YYYY-MM-DD HH24:MI:SS' end)`;
+};
+
+function* groupChunks(groups: readonly Group[]): Generator<Group[]> {
+  let chunk: Group[] = [];
+  let size = 0;
+  for (const g of groups) {
+    if (chunk.length > 0 && (size + g.n > LOAD_EVENTS || chunk.length >= LOAD_GROUPS)) {
+      yield chunk;
+      chunk = [];
+      size = 0;
+    }
+    chunk.push(g);
+    size += g.n;
+  }
+  if (chunk.length > 0) yield chunk;
+}
+
+function byGroup(rows: readonly EventRow[]): [{ warehouse_code: string; item_code: string }, EventRow[]][] {
+  const out: [{ warehouse_code: string; item_code: string }, EventRow[]][] = [];
+  for (const e of rows) {
+    const last = out[out.length - 1];
+    if (last && last[0].warehouse_code === e.warehouse_code && last[0].item_code === e.item_code)
+      last[1].push(e);
+    else out.push([{ warehouse_code: e.warehouse_code, item_code: e.item_code }, [e]]);
+  }
+  return out;
+}
+
+function toStockEvent(e: EventRow): StockEvent {
+  const base = { pos: e.pos, moveId: e.move_id, movedAt: e.moved_at, delta: e.delta };
+  if (e.version === 'stored' || e.row_no === null) return { ...base, version: 'stored' };
+  if (e.version === 'old') return { ...base, version: 'old', rowNo: e.row_no };
+  return { ...base, version: 'new', rowNo: e.row_no, replaces: e.replaces };
 }
 
 function stockError(
   column: string,
   g: { warehouse_code: string; item_code: string },
-  r: ReturnType<typeof resolveStock>[number],
+  r: StockReject,
 ): RowError {
   const where_zh = `仓库「${g.warehouse_code}」物料「${g.item_code}」`;
   const where_en = `item "${g.item_code}" in warehouse "${g.warehouse_code}"`;
-  return r.later === null
+  const common = { row: r.rowNo, column, value: r.moveId };
+  if (r.replaces) {
+    return {
+      ...common,
+      message_zh: `出入库单「${r.moveId}」的修改会使${where_zh}在出入库单「${r.at.moveId}」（${r.at.movedAt}）处的库存为 ${r.balance}，库存不能为负`,
+      message_en: `the change to move "${r.moveId}" would leave the stock of ${where_en} at ${r.balance} at move "${r.at.moveId}" (${r.at.movedAt}); stock can never be negative`,
+    };
+  }
+  return r.at.moveId === r.moveId
     ? {
-        row: r.rowNo,
-        column,
-        value: r.moveId,
+        ...common,
         message_zh: `出入库单「${r.moveId}」之后${where_zh}的库存为 ${r.balance}，库存不能为负`,
         message_en: `after move "${r.moveId}" the stock of ${where_en} would be ${r.balance}; stock can never be negative`,
       }
     : {
-        row: r.rowNo,
-        column,
-        value: r.moveId,
-        message_zh: `出入库单「${r.moveId}」会使之后的出入库单「${r.later.moveId}」（${r.later.movedAt}）处${where_zh}的库存为 ${r.balance}，库存不能为负`,
-        message_en: `move "${r.moveId}" would leave the stock of ${where_en} at ${r.balance} at the later move "${r.later.moveId}" (${r.later.movedAt}); stock can never be negative`,
+        ...common,
+        message_zh: `出入库单「${r.moveId}」会使之后的出入库单「${r.at.moveId}」（${r.at.movedAt}）处${where_zh}的库存为 ${r.balance}，库存不能为负`,
+        message_en: `move "${r.moveId}" would leave the stock of ${where_en} at ${r.balance} at the later move "${r.at.moveId}" (${r.at.movedAt}); stock can never be negative`,
       };
 }
