@@ -210,6 +210,9 @@ export type MxOrdersDailyTable = {
   product_code: string;
   n: number;
 };
+/** Bumped by every write to a reference table (migration 202611291203). */
+export type ReferenceVersionTable = { id: Generated<boolean>; version: number };
+
 export type MxSubMonthTable = {
   month: DateStr;
   county_code: string;
@@ -430,6 +433,7 @@ export type DB = {
   mx_orders_daily: MxOrdersDailyTable;
   mx_sub_cohort: MxSubCohortTable;
   mx_sub_month: MxSubMonthTable;
+  reference_version: ReferenceVersionTable;
   mx_zero_fee: MxZeroFeeTable;
   mx_zero_fee_months: MxZeroFeeMonthTable;
   mx_cash_daily: MxCashDailyTable;

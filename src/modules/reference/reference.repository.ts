@@ -9,10 +9,31 @@ export type ReferenceData = {
   items: { code: string; name: string; product: string | null; serialized: boolean }[];
 };
 
-/** The whole reference data set (small: tens to hundreds of rows), ordered by code. */
+/** Per database handle: the reference data as of a reference_version (never for a transaction). */
+const cache = new WeakMap<Kysely<DB>, { version: number; data: ReferenceData }>();
+
+const deepFreeze = <T>(x: T): T => {
+  if (x !== null && typeof x === 'object') {
+    for (const v of Object.values(x)) deepFreeze(v);
+    Object.freeze(x);
+  }
+  return x;
+};
+
+/**
+ * The whole reference data set (small: tens to hundreds of rows), ordered by code, read-only. Every
+ * metric query starts here, so a handle keeps it in memory and checks it with one tiny read of the
+ * counter the reference tables' triggers bump (a transaction reads it afresh: it may see its own writes).
+ */
 export async function loadReference(db: Kysely<DB>): Promise<ReferenceData> {
-  // one statement (every metric query starts here; on the embedded engine each round trip counts)
-  const r = await sql<{ x: ReferenceData | string }>`select json_build_object(
+  const hit = db.isTransaction ? undefined : cache.get(db);
+  if (hit) {
+    const v = await sql<{ version: number }>`select version from reference_version`.execute(db);
+    if (Number(v.rows[0]?.version) === hit.version) return hit.data;
+  }
+  // the data and its version in one statement, so they come from one snapshot
+  const r = await sql<{ version: number; x: ReferenceData | string }>`select
+    (select version from reference_version) as version, json_build_object(
       'counties', (select coalesce(json_agg(json_build_object('code', county_code, 'name', county_name,
         'households', households)), '[]') from counties),
       'products', (select coalesce(json_agg(json_build_object('code', product_code, 'name', product_name,
@@ -29,7 +50,7 @@ export async function loadReference(db: Kysely<DB>): Promise<ReferenceData> {
   // code order by code point, the same order metric rows use
   const byCode = <T extends { code: string }>(xs: T[]): T[] =>
     xs.sort((a, b) => (a.code < b.code ? -1 : a.code > b.code ? 1 : 0));
-  return {
+  const out: ReferenceData = deepFreeze({
     counties: byCode(
       data.counties.map((c) => ({ ...c, households: c.households === null ? null : Number(c.households) })),
     ),
@@ -37,5 +58,7 @@ export async function loadReference(db: Kysely<DB>): Promise<ReferenceData> {
     outlets: byCode(data.outlets),
     warehouses: byCode(data.warehouses),
     items: byCode(data.items),
-  };
+  });
+  if (!db.isTransaction) cache.set(db, { version: Number(r.rows[0]?.version), data: out });
+  return out;
 }
