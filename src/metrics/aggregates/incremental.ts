@@ -27,7 +27,23 @@ export const MAX_INCREMENTAL_ROWS = 100_000;
 const BILL_DATASETS = new Set(['bills', 'payments', 'adjustments']);
 const CASH_DATASETS = new Set(['payments', 'refunds', 'cash_deposits']);
 
-export type IncrementalReport = { dataset: string; rows: number; pairs: number; days: number; ms: number };
+export type IncrementalReport = {
+  dataset: string;
+  rows: number;
+  pairs: number;
+  days: number;
+  ms: number;
+  /** milliseconds per step, for diagnostics */
+  steps: Record<string, number>;
+};
+
+let steps: Record<string, number> = {};
+let stepAt = 0;
+const step = (name: string) => {
+  const now = performance.now();
+  steps[name] = Math.round(now - stepAt);
+  stepAt = now;
+};
 let last: IncrementalReport | null = null;
 
 /** The report of this process's latest in-transaction maintenance (benchmarks, diagnostics). */
@@ -95,11 +111,15 @@ async function billDelta(trx: Transaction<DB>, table: EventTable, change: BatchC
         union all
         select previous->>'subscriber_id', (previous->>'bill_month')::date from import_row_versions where batch_id = ${B}
       ) u where bill_month is not null
+      order by subscriber_id, bill_month
     ) x cross join lateral (
       select county_code, product_code from subscribers s where s.subscriber_id = x.subscriber_id
-    ) s`.execute(trx);
+    ) s
+    order by x.bill_month, x.subscriber_id`.execute(trx);
   await sql`analyze mx_inc_pairs`.execute(trx);
+  step('pairs');
   await CURRENT_ROWS.execute(trx);
+  step('rows');
   const months = sql`select distinct bill_month from mx_inc_pairs`;
 
   await sql`
@@ -120,6 +140,7 @@ async function billDelta(trx: Transaction<DB>, table: EventTable, change: BatchC
       sum(c.side * greatest(c.due - c.paid, 0))::bigint
     from c join mx_inc_pairs s on s.subscriber_id = c.subscriber_id and s.bill_month = c.bill_month
     group by 1, 2, 3, 4, 5`.execute(trx);
+  step('state');
   // fold the differences into the month's rows (a few thousand per month) and drop what cancelled out
   await sql`create temp table mx_inc_fold on commit drop as
     select bill_month, county_code, product_code, valid_from, valid_to,
@@ -128,6 +149,7 @@ async function billDelta(trx: Transaction<DB>, table: EventTable, change: BatchC
   await sql`delete from mx_bill_state where bill_month in (${months})`.execute(trx);
   await sql`insert into mx_bill_state (bill_month, county_code, product_code, valid_from, valid_to, due, collected, owed)
     select * from mx_inc_fold where due <> 0 or collected <> 0 or owed <> 0`.execute(trx);
+  step('fold');
 
   if (table !== 'payments') {
     // revenue: bills (no adjustment month) and adjustments (by adjustment month), linear in the rows
@@ -153,6 +175,7 @@ async function billDelta(trx: Transaction<DB>, table: EventTable, change: BatchC
     await lastDays(trx, change.staged as string, 'paid_at');
   }
   if (table === 'adjustments') await lastDays(trx, change.staged as string, 'adjusted_at');
+  step('revenue+lastday');
 
   const n = await sql<{ n: number }>`select count(*)::int as n from mx_inc_pairs`.execute(trx);
   await sql`delete from derived_stale where family = 'metrics.bill' and marked_xid = pg_current_xact_id()
@@ -217,18 +240,22 @@ export async function maintainIncrementally(trx: Transaction<DB>, change: BatchC
   const cash = CASH_DATASETS.has(change.dataset);
   if (change.action !== 'apply' || !change.staged || (!bill && !cash)) return;
   const t0 = performance.now();
+  steps = {};
+  stepAt = t0;
   const r = await sql<{ n: number }>`select count(*)::int as n from ${sql.table(change.staged)}`.execute(trx);
   const rows = r.rows[0]?.n ?? 0;
   if (rows > MAX_INCREMENTAL_ROWS) return;
   await lockAggregates(trx);
+  step('lock');
   // the pairs' events are sorted for the running sums: in memory, not in temp files
   await sql`set local work_mem = '64MB'`.execute(trx);
   const pairs = bill ? await billDelta(trx, change.dataset as EventTable, change) : 0;
   const days = cash ? await cashDays(trx, change) : 0;
+  step('cash');
   await sql`drop table if exists mx_inc_pairs, mx_inc_rows, mx_inc_fold, mx_inc_rev, mx_inc_days`.execute(
     trx,
   );
-  last = { dataset: change.dataset, rows, pairs, days, ms: performance.now() - t0 };
+  last = { dataset: change.dataset, rows, pairs, days, ms: performance.now() - t0, steps };
 }
 
 onBatchApplied(maintainIncrementally);

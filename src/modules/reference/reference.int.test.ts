@@ -32,7 +32,11 @@ describe('reference data', () => {
     const b = await loadReference(t.db);
     expect(b).not.toBe(a);
     expect(b.outlets).toEqual([{ code: 'O1', name: expect.any(String) as string, county: 'C01' }]);
-    await t.db.updateTable('counties').set({ county_name: '城区' }).where('county_code', '=', 'C01').execute();
+    await t.db
+      .updateTable('counties')
+      .set({ county_name: '城区' })
+      .where('county_code', '=', 'C01')
+      .execute();
     const c = await loadReference(t.db);
     expect(c.counties[0]).toMatchObject({ code: 'C01', name: '城区' });
     await t.db.deleteFrom('outlets').execute();
@@ -43,7 +47,10 @@ describe('reference data', () => {
     await t.db
       .transaction()
       .execute(async (trx) => {
-        await trx.insertInto('products').values({ product_code: 'TV', product_name: 'IPTV' }).execute();
+        await trx
+          .insertInto('products')
+          .values({ product_code: 'TV', product_name: 'IPTV', needs_terminal: true, needs_deposit: false })
+          .execute();
         expect((await loadReference(trx)).products.map((p) => p.code)).toEqual(['MB', 'TV']);
         throw new Error('roll back');
       })
