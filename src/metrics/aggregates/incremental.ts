@@ -72,7 +72,7 @@ const JSON_COLS: Record<EventTable, RawBuilder<unknown>> = {
  */
 const CURRENT_ROWS = sql`
   create temp table mx_inc_rows on commit drop as
-  select p.subscriber_id, p.bill_month, x.src, x.e, x.bill, x.adj, x.paid, x.batch_id
+  select p.pid, x.src, x.e, x.bill, x.adj, x.paid, x.batch_id
   from mx_inc_pairs p cross join lateral (
     select 'bills' as src, null::date as e, b.amount as bill, 0::bigint as adj, 0::bigint as paid, b.batch_id
     from bills b where b.subscriber_id = p.subscriber_id and b.bill_month = p.bill_month
@@ -90,13 +90,15 @@ const CURRENT_ROWS = sql`
  */
 function events(table: EventTable, batchId: number): RawBuilder<unknown> {
   return sql`
-    select 1 as side, subscriber_id, bill_month, e, bill, adj, paid from mx_inc_rows
+    select 1 as side, pid, e, bill, adj, paid from mx_inc_rows
     union all
-    select -1, subscriber_id, bill_month, e, bill, adj, paid from mx_inc_rows
+    select -1, pid, e, bill, adj, paid from mx_inc_rows
     where src <> ${table} or batch_id is distinct from ${batchId}
     union all
-    select -1, v.previous->>'subscriber_id', (v.previous->>'bill_month')::date, ${JSON_E[table]}, ${JSON_COLS[table]}
-    from import_row_versions v where v.batch_id = ${batchId} and v.previous->>'bill_month' is not null`;
+    select -1, p.pid, ${JSON_E[table]}, ${JSON_COLS[table]}
+    from import_row_versions v join mx_inc_pairs p
+      on p.subscriber_id = v.previous->>'subscriber_id' and p.bill_month = (v.previous->>'bill_month')::date
+    where v.batch_id = ${batchId}`;
 }
 
 async function billDelta(trx: Transaction<DB>, table: EventTable, change: BatchChange): Promise<number> {
@@ -104,8 +106,10 @@ async function billDelta(trx: Transaction<DB>, table: EventTable, change: BatchC
   const B = change.batchId;
   // each pair with its subscriber's county and product (one index probe per subscriber, not a join
   // over the whole master)
+  // pid: a small integer per pair, so the events are grouped and sorted by an int, not text + date
   await sql`create temp table mx_inc_pairs on commit drop as
-    select x.subscriber_id, x.bill_month, s.county_code, s.product_code from (
+    select row_number() over (order by x.bill_month, x.subscriber_id) as pid,
+      x.subscriber_id, x.bill_month, s.county_code, s.product_code from (
       select distinct subscriber_id, bill_month from (
         select subscriber_id, bill_month from ${staged}
         union all
@@ -119,26 +123,27 @@ async function billDelta(trx: Transaction<DB>, table: EventTable, change: BatchC
   await sql`analyze mx_inc_pairs`.execute(trx);
   step('pairs');
   await CURRENT_ROWS.execute(trx);
+  await sql`analyze mx_inc_rows`.execute(trx);
   step('rows');
   const months = sql`select distinct bill_month from mx_inc_pairs`;
 
   await sql`
     insert into mx_bill_state (bill_month, county_code, product_code, valid_from, valid_to, due, collected, owed)
     with g as (
-      select side, subscriber_id, bill_month, e, sum(bill)::bigint as bill, sum(adj)::bigint as adj, sum(paid)::bigint as paid
-      from (${events(table, B)}) ev (side, subscriber_id, bill_month, e, bill, adj, paid)
-      group by side, subscriber_id, bill_month, e
+      select side, pid, e, sum(bill)::bigint as bill, sum(adj)::bigint as adj, sum(paid)::bigint as paid
+      from (${events(table, B)}) ev (side, pid, e, bill, adj, paid)
+      group by side, pid, e
     ),
     c as (
-      select side, subscriber_id, bill_month, e,
-        lead(e) over (partition by side, subscriber_id, bill_month order by e nulls first) as next_e,
+      select side, pid, e,
+        lead(e) over (partition by side, pid order by e nulls first) as next_e,
         greatest(sum(bill + adj) over w, 0) as due, sum(paid) over w as paid
-      from g window w as (partition by side, subscriber_id, bill_month order by e nulls first rows unbounded preceding)
+      from g window w as (partition by side, pid order by e nulls first rows unbounded preceding)
     )
-    select c.bill_month, s.county_code, s.product_code, c.e, (c.next_e - interval '1 month')::date,
+    select s.bill_month, s.county_code, s.product_code, c.e, (c.next_e - interval '1 month')::date,
       sum(c.side * c.due)::bigint, sum(c.side * least(c.paid, c.due))::bigint,
       sum(c.side * greatest(c.due - c.paid, 0))::bigint
-    from c join mx_inc_pairs s on s.subscriber_id = c.subscriber_id and s.bill_month = c.bill_month
+    from c join mx_inc_pairs s on s.pid = c.pid
     group by 1, 2, 3, 4, 5`.execute(trx);
   step('state');
   // fold the differences into the month's rows (a few thousand per month) and drop what cancelled out
@@ -153,17 +158,16 @@ async function billDelta(trx: Transaction<DB>, table: EventTable, change: BatchC
 
   if (table !== 'payments') {
     // revenue: bills (no adjustment month) and adjustments (by adjustment month), linear in the rows
-    // revenue: bills (no adjustment month) and adjustments (by adjustment month), linear in the rows
     await sql`
       insert into mx_revenue (bill_month, adj_month, county_code, product_code, amount)
-      select r.bill_month, r.adj_month, s.county_code, s.product_code, sum(r.amount)::bigint from (
-        select subscriber_id, bill_month, e as adj_month, bill + adj as amount from mx_inc_rows
-        where src = ${table} and batch_id = ${B}
+      select s.bill_month, r.adj_month, s.county_code, s.product_code, sum(r.amount)::bigint from (
+        select pid, e as adj_month, bill + adj as amount from mx_inc_rows where src = ${table} and batch_id = ${B}
         union all
-        select v.previous->>'subscriber_id', (v.previous->>'bill_month')::date, ${JSON_E[table]},
-          -(v.previous->>'amount')::bigint
-        from import_row_versions v where v.batch_id = ${B}
-      ) r join mx_inc_pairs s on s.subscriber_id = r.subscriber_id and s.bill_month = r.bill_month
+        select p.pid, ${JSON_E[table]}, -(v.previous->>'amount')::bigint
+        from import_row_versions v join mx_inc_pairs p
+          on p.subscriber_id = v.previous->>'subscriber_id' and p.bill_month = (v.previous->>'bill_month')::date
+        where v.batch_id = ${B}
+      ) r join mx_inc_pairs s on s.pid = r.pid
       group by 1, 2, 3, 4`.execute(trx);
     await sql`create temp table mx_inc_rev on commit drop as
       select bill_month, adj_month, county_code, product_code, sum(amount)::bigint as amount
