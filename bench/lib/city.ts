@@ -8,7 +8,8 @@ import { markAllStale } from '../../src/metrics/aggregates/refresh.js';
  * bills for 2025-01..2025-12 of every subscriber active in the month (8 % zero), payments for 93 %
  * of the positive bills (mostly in the next month, 5 % later, 3 % partial, 20 % cash at an outlet),
  * adjustments on 1 % of bills, install/disconnect/stop orders, one contract each, and what every
- * outlet banked each day (the cash it took, now and then short).
+ * outlet banked each day (the cash it took, now and then short), and the recovered terminals of 70 % of the
+ * disconnected broadband/IPTV subscribers.
  */
 export async function generateCity(
   db: Kysely<DB>,
@@ -70,6 +71,17 @@ export async function generateCity(
     sql`insert into refunds (refund_id, subscriber_id, refunded_at, amount, channel, outlet_code)
       select 'R' || payment_id, subscriber_id, paid_at + interval '2 days', least(amount, 500), channel, outlet_code
       from payments where random() < 0.005`,
+    // terminals: a warehouse per county, one terminal item per product that needs one, and the terminal
+    // of 70 % of the disconnected subscribers of those products recovered from 5 days before to 40 after
+    sql`insert into warehouses (warehouse_code, warehouse_name, county_code)
+      select 'W' || county_code, county_name || ' warehouse', county_code from counties`,
+    sql`insert into items (item_code, item_name, unit, serialized, product_code)
+      select 'T' || product_code, product_name || ' terminal', 'pcs', true, product_code from products where needs_terminal`,
+    sql`insert into stock_moves (move_id, moved_at, warehouse_code, item_code, move_type, quantity, terminal_sn, subscriber_id)
+      select 'RC' || s.subscriber_id, (s.disconnect_date + (random() * 45)::int - 5 + interval '15 hours') at time zone 'Asia/Shanghai',
+        'W' || s.county_code, 'T' || s.product_code, 'recover_in', 1, 'SN' || s.subscriber_id, s.subscriber_id
+      from subscribers s join products p on p.product_code = s.product_code and p.needs_terminal
+      where s.disconnect_date is not null and random() < 0.7`,
     sql`insert into cash_deposits (outlet_code, business_date, slip_no, amount)
       select outlet_code, paid_day, 'SL' || to_char(paid_day, 'YYMMDD'),
         case when random() < 0.03 then sum(amount) - 1000 else sum(amount) end
@@ -100,6 +112,7 @@ export async function generateCity(
     'orders',
     'contracts',
     'cash_deposits',
+    'stock_moves',
   ]) {
     const r = await sql<{ n: number }>`select count(*)::bigint as n from ${sql.table(t)}`.execute(db);
     counts[t] = Number(r.rows[0]?.n ?? 0);

@@ -19,6 +19,8 @@ const EXPORTS: Record<string, { cols: string; slices: string[] }> = {
   refunds: { cols: 'outlet_code, refunded_day, amount, channel', slices: ['true'] },
   cash_deposits: { cols: 'outlet_code, business_date, amount', slices: ['true'] },
   outlets: { cols: 'outlet_code, county_code', slices: ['true'] },
+  products: { cols: 'product_code, needs_terminal', slices: ['true'] },
+  stock_moves: { cols: 'subscriber_id, move_type, moved_day', slices: ['subscriber_id is not null'] },
 };
 
 function months(c: string): string[] {
@@ -93,4 +95,11 @@ export const DUCK_SQL: Record<string, string> = {
         and refunded_day between DATE '2025-10-01' and DATE '2025-10-31'
       union all select outlet_code, -amount from cash_deposits where business_date between DATE '2025-10-01' and DATE '2025-10-31'
     ) x join outlets o using (outlet_code) group by 1 order by 1`,
+  terminal_recovery_rate: `select s.county_code,
+      count(*) filter (where exists (select 1 from stock_moves m where m.subscriber_id = o.subscriber_id
+        and m.move_type = 'recover_in' and m.moved_day between o.order_day - 7 and o.order_day + 30)), count(*)
+    from orders o join subscribers s using (subscriber_id)
+      join products p on p.product_code = s.product_code and p.needs_terminal::varchar in ('t', 'true')
+    where o.order_type = 'disconnect' and o.order_day between DATE '2025-10-01' and DATE '2025-10-31'
+    group by 1 order by 1`,
 };

@@ -213,6 +213,13 @@ export type MxOrdersDailyTable = {
 /** Bumped by every write to a reference table (migration 202611291203). */
 export type ReferenceVersionTable = { id: Generated<boolean>; version: number };
 
+export type MxTerminalRecoveryTable = {
+  day: DateStr;
+  county_code: string;
+  product_code: string;
+  orders: number;
+  recovered: number;
+};
 export type MxSubMonthTable = {
   month: DateStr;
   county_code: string;
@@ -433,6 +440,7 @@ export type DB = {
   mx_orders_daily: MxOrdersDailyTable;
   mx_sub_cohort: MxSubCohortTable;
   mx_sub_month: MxSubMonthTable;
+  mx_terminal_recovery: MxTerminalRecoveryTable;
   reference_version: ReferenceVersionTable;
   mx_zero_fee: MxZeroFeeTable;
   mx_zero_fee_months: MxZeroFeeMonthTable;

@@ -28,6 +28,8 @@ beforeAll(async () => {
   for (const c of counties) await f.county(c);
   await f.product('BB', { needsTerminal: true, needsDeposit: true });
   await f.product('MB');
+  await f.warehouse('W1', 'C01');
+  await f.item('ONU', { product: 'BB', serialized: false });
   const outlets = ['O1', 'O2', 'O3', 'O4'];
   for (const [i, o] of outlets.entries()) await f.outlet(o, counties[i % 3] as string);
   for (let i = 0; i < 70; i++) {
@@ -41,7 +43,18 @@ beforeAll(async () => {
       disconnect: disc,
     });
     await f.order(id, 'new_install', install);
-    if (disc) await f.order(id, 'disconnect', disc);
+    if (disc) {
+      await f.order(id, 'disconnect', disc);
+      // the terminal comes back on either side of the window's edges (−7 … +30 days), or never
+      if (i % 7 !== 6)
+        await f.move({
+          at: addDays(disc, [-8, -7, 0, 21, 30, 31][i % 7] as number),
+          warehouse: 'W1',
+          item: 'ONU',
+          type: 'recover_in',
+          subscriber: id,
+        });
+    }
     for (const m of [
       '2024-10',
       '2024-11',
@@ -216,6 +229,23 @@ describe('metrics aggregates', () => {
       by: ['county'],
       filters: {},
     };
+    // a recovered terminal changes the recovery of the disconnect orders up to 30 days before it
+    const tq: MetricQuery = {
+      metric: 'terminal_recovery_rate',
+      from: '2024-06-01',
+      to: '2025-05-31',
+      by: ['county'],
+      filters: {},
+    };
+    expect(await served(tq)).toBe(true);
+    await factories(t.db).move({
+      at: '2025-02-10',
+      warehouse: 'W1',
+      item: 'ONU',
+      type: 'recover_in',
+      subscriber: 'S3',
+    });
+    expect(await served(tq)).toBe(false);
     const before = await runMetric(t.db, sys, q, { today: TODAY });
     // an adjustment raises what is due, so the rate's denominator must move
     await factories(t.db).adjustment('S1', '2025-03', '2025-04-02', 99999);

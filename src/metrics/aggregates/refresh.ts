@@ -105,6 +105,29 @@ async function refreshOrders(db: Kysely<DB>, months: readonly string[]): Promise
   await clear(db, 'metrics.orders', months);
 }
 
+/**
+ * Terminal recovery per (disconnect day, county, product): disconnect orders of products that need a
+ * terminal and those with a recover_in move from 7 days before to 30 days after (the metric's records).
+ */
+async function refreshTerminals(db: Kysely<DB>, months: readonly string[]): Promise<void> {
+  for (const m of months) {
+    const lo = d(m);
+    const hi = d(endOfMonth(monthOf(m)));
+    await sql`delete from mx_terminal_recovery where day between ${lo} and ${hi}`.execute(db);
+    await sql`
+      insert into mx_terminal_recovery (day, county_code, product_code, orders, recovered)
+      select o.order_day, s.county_code, s.product_code, count(*),
+        count(*) filter (where exists (select 1 from stock_moves m
+          where m.subscriber_id = o.subscriber_id and m.move_type = 'recover_in'
+            and m.moved_day between o.order_day - 7 and o.order_day + 30))
+      from orders o join subscribers s on s.subscriber_id = o.subscriber_id
+      join products p on p.product_code = s.product_code and p.needs_terminal
+      where o.order_type = 'disconnect' and o.order_day between ${lo} and ${hi}
+      group by 1, 2, 3`.execute(db);
+  }
+  await clear(db, 'metrics.terminals', months);
+}
+
 /** Cash per outlet-day: cash payments − cash refunds taken at the outlet, and what it banked. */
 async function refreshCash(db: Kysely<DB>, months: readonly string[]): Promise<void> {
   for (const m of months) {
@@ -206,6 +229,7 @@ export async function markAllStale(db: Kysely<DB>): Promise<void> {
       union select 'metrics.cash', date_trunc('month', refunded_day)::date from refunds where channel = 'cash' and outlet_code is not null
       union select 'metrics.cash', date_trunc('month', business_date)::date from cash_deposits
       union select 'metrics.subs', '1900-01-01'::date where exists (select 1 from subscribers)
+      union select 'metrics.terminals', date_trunc('month', order_day)::date from orders where order_type = 'disconnect'
     on conflict do nothing`.execute(db);
 }
 
@@ -225,6 +249,7 @@ export async function refreshMetricAggregates(db: Kysely<DB>): Promise<RefreshRe
     else if (family === 'metrics.cash') await refreshCash(db, months);
     else if (family === 'metrics.subs') await refreshCohort(db);
     else if (family === 'metrics.zero_fee') await refreshZeroFee(db, months);
+    else if (family === 'metrics.terminals') await refreshTerminals(db, months);
   }
   return { slices, ms: performance.now() - t0 };
 }

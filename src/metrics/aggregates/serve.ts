@@ -280,6 +280,18 @@ async function cash(db: Kysely<DB>, q: ScopedQuery): Promise<RawRow[] | null> {
   );
 }
 
+async function terminals(db: Kysely<DB>, q: ScopedQuery): Promise<RawRow[] | null> {
+  if (!(await fresh(db, 'metrics.terminals', firstDay(monthOf(q.from)), firstDay(monthOf(q.to)))))
+    return null;
+  return rows(
+    db,
+    sql`select t.county_code as county, t.product_code as product, to_char(t.day, 'YYYY-MM') as month,
+        sum(t.recovered) as num, sum(t.orders) as den from mx_terminal_recovery t
+      where t.day between ${d(q.from)} and ${d(q.to)} and ${scope(q, 't')}
+      group by 1, 2, 3`,
+  );
+}
+
 const SERVERS: Record<string, (db: Kysely<DB>, q: ScopedQuery) => Promise<RawRow[] | null>> = {
   receivable: billMonth,
   current_collected: billMonth,
@@ -300,6 +312,7 @@ const SERVERS: Record<string, (db: Kysely<DB>, q: ScopedQuery) => Promise<RawRow
   cash_banked: cash,
   cash_gap: cash,
   cash_gap_days: cash,
+  terminal_recovery_rate: terminals,
 };
 
 /** The metric ids the aggregates can answer (for some parameters). */
