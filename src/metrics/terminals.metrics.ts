@@ -2,8 +2,7 @@ import { sql } from 'kysely';
 import { infoOf as info } from './catalog.js';
 import { SUBSCRIBER_COLUMNS, SUB_COLS, col, d } from './common.js';
 import type { MetricDef } from './types.js';
-
-const IN_MOVES = sql`('purchase_in', 'recover_in', 'transfer_in')`;
+import { moveDeltaSql } from '../ingest/pipeline/stock.js';
 
 const MOVE_COLUMNS = [
   col('county', '县区', 'County'),
@@ -106,7 +105,7 @@ export const terminalsMetrics: MetricDef[] = [
     columns: MOVE_COLUMNS,
     records: (q) => sql`
       select w.county_code as county, i.product_code as product, m.warehouse_code as warehouse, m.item_code as item,
-        case when m.move_type in ${IN_MOVES} then m.quantity else -m.quantity end as num, 0 as den,
+        ${moveDeltaSql('m')} as num, 0 as den,
         m.move_id, m.moved_at::text as moved_at, m.move_type, m.quantity, m.terminal_sn
       from stock_moves m join warehouses w on w.warehouse_code = m.warehouse_code
       join items i on i.item_code = m.item_code
@@ -137,6 +136,6 @@ export const terminalsMetrics: MetricDef[] = [
               select 1 from stock_moves r2 where r2.terminal_sn = h.terminal_sn and r2.move_type = 'recover_in'
                 and (r2.moved_at, r2.move_id) < (x.moved_at, x.move_id))
           group by h.terminal_sn
-          having sum(case when h.move_type in ${IN_MOVES} then h.quantity else -h.quantity end) > 0)`,
+          having sum(${moveDeltaSql('h')}) > 0)`,
   },
 ];

@@ -1,3 +1,5 @@
+import { sql, type RawBuilder } from 'kysely';
+
 /**
  * Stock may never go below zero, per warehouse and item, with moves applied in (moved_at, move_id)
  * order. Pure: given one group's events in that order, decide which of the file's rows are rejected.
@@ -193,3 +195,9 @@ export const IN_MOVE_TYPES: readonly string[] = ['purchase_in', 'recover_in', 't
 /** Signed quantity of a move: incoming types add, the others take away. */
 export const moveDelta = (moveType: string, quantity: number): number =>
   IN_MOVE_TYPES.includes(moveType) ? quantity : -quantity;
+
+/** moveDelta in SQL, for the stock_moves row (or row-shaped relation) aliased `alias`. */
+export const moveDeltaSql = (alias: string): RawBuilder<unknown> => {
+  const q = sql.ref(`${alias}.quantity`);
+  return sql`case when ${sql.ref(`${alias}.move_type`)} in (${sql.join(IN_MOVE_TYPES)}) then ${q} else -${q} end`;
+};

@@ -9,7 +9,7 @@ import { runBatchHooks, runCommittedHooks } from '../hooks.js';
 import { describeChange, keyJoin, refs, valueCols } from './change.js';
 import { withDatasetLock } from './dataset-lock.js';
 import { assertNotReferenced } from './references.js';
-import { IN_MOVE_TYPES } from './stock.js';
+import { moveDeltaSql } from './stock.js';
 
 export type UndoResult = { batch_id: number; dataset: string; restored: number; deleted: number };
 
@@ -168,7 +168,7 @@ async function assertStockNotNegative(
       select x.warehouse_code, x.item_code from jsonb_to_recordset(${groups}::jsonb) as x(warehouse_code text, item_code text)
     ), running as (
       select m.warehouse_code, m.item_code, m.move_id, m.move_type, m.moved_at, m.batch_id,
-        sum(case when m.move_type in (${sql.join(IN_MOVE_TYPES)}) then m.quantity else -m.quantity end)
+        sum(${moveDeltaSql('m')})
           over (partition by m.warehouse_code, m.item_code order by m.moved_at, m.move_id
                 rows unbounded preceding) as balance
       from stock_moves m join g on g.warehouse_code = m.warehouse_code and g.item_code = m.item_code

@@ -6,7 +6,7 @@ import type { RowError } from '../../core/errors.js';
 import type { Staging } from './staging.js';
 import { csvField } from './staging.js';
 import { trace } from './trace.js';
-import { resolveStock, type StockEvent, type StockReject } from './stock.js';
+import { moveDeltaSql, resolveStock, type StockEvent, type StockReject } from './stock.js';
 
 /**
  * Set-based checks of the staged rows, all in SQL so a 2-million-row file costs a few statements, not
@@ -171,9 +171,6 @@ async function checkSerialized(input: ValidateInput, db: Kysely<DB>): Promise<vo
     where i.serialized and s.terminal_sn is null`.execute(db);
 }
 
-const deltaSql = (alias: string) =>
-  sql`case when ${sql.ref(`${alias}.move_type`)} in ('purchase_in','recover_in','transfer_in') then ${sql.ref(`${alias}.quantity`)} else -${sql.ref(`${alias}.quantity`)} end`;
-
 /**
  * Every stock event of the groups the file touches: the file's valid rows ('new'), the stored moves they
  * replace ('old', in the warehouse and item they are stored in), and the other stored moves of those
@@ -189,13 +186,13 @@ function stockEvents(st: Staging) {
       select v.row_no, m.warehouse_code, m.item_code, m.moved_at, m.move_id, m.move_type, m.quantity
       from v join stock_moves m on m.move_id = v.move_id),
     ev as (
-      select v.warehouse_code, v.item_code, v.moved_at, v.move_id, ${deltaSql('v')} as delta, 'new'::text as version,
+      select v.warehouse_code, v.item_code, v.moved_at, v.move_id, ${moveDeltaSql('v')} as delta, 'new'::text as version,
         v.row_no, (r.row_no is not null) as replaces
       from v left join r on r.row_no = v.row_no
       union all
-      select r.warehouse_code, r.item_code, r.moved_at, r.move_id, ${deltaSql('r')}, 'old', r.row_no, false from r
+      select r.warehouse_code, r.item_code, r.moved_at, r.move_id, ${moveDeltaSql('r')}, 'old', r.row_no, false from r
       union all
-      select m.warehouse_code, m.item_code, m.moved_at, m.move_id, ${deltaSql('m')}, 'stored', null::integer, false
+      select m.warehouse_code, m.item_code, m.moved_at, m.move_id, ${moveDeltaSql('m')}, 'stored', null::integer, false
       from stock_moves m
       where (m.warehouse_code, m.item_code) in (
           select warehouse_code, item_code from v union select warehouse_code, item_code from r)
