@@ -23,7 +23,8 @@ export const differs = (def: DatasetDef, a: string, b: string) =>
 export const rowKey = (def: DatasetDef, alias: string) =>
   sql`jsonb_build_array(${refs(alias, def.keyColumns)})::text`;
 
-function localDate(def: DatasetDef, alias: string): RawBuilder<unknown> | null {
+/** The local (Asia/Shanghai) date of a row's time column, as the tables' generated day columns compute it. */
+export function localDate(def: DatasetDef, alias: string): RawBuilder<unknown> | null {
   const tc = def.timeColumn;
   if (!tc) return null;
   const type = def.columns.find((c) => c.key === tc)?.type;

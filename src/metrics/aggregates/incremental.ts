@@ -1,7 +1,9 @@
 import { sql, type RawBuilder, type Transaction } from 'kysely';
 import type { DB } from '../../db/schema.js';
 import { onBatchApplied, type BatchChange } from '../../ingest/hooks.js';
-import { lockAggregates } from './refresh.js';
+import { DATASETS } from '../../datasets/index.js';
+import { localDate } from '../../ingest/pipeline/change.js';
+import { lockAggregates, runningState } from './refresh.js';
 
 /*
  * Incremental maintenance of the bill-month and cash aggregates inside an import batch's own
@@ -134,12 +136,7 @@ async function billDelta(trx: Transaction<DB>, table: EventTable, change: BatchC
       from (${events(table, B)}) ev (side, pid, e, bill, adj, paid)
       group by side, pid, e
     ),
-    c as (
-      select side, pid, e,
-        lead(e) over (partition by side, pid order by e nulls first) as next_e,
-        greatest(sum(bill + adj) over w, 0) as due, sum(paid) over w as paid
-      from g window w as (partition by side, pid order by e nulls first rows unbounded preceding)
-    )
+    c as (${runningState(sql`side, pid`)})
     select s.bill_month, s.county_code, s.product_code, c.e, (c.next_e - interval '1 month')::date,
       sum(c.side * c.due)::bigint, sum(c.side * least(c.paid, c.due))::bigint,
       sum(c.side * greatest(c.due - c.paid, 0))::bigint
@@ -175,10 +172,8 @@ async function billDelta(trx: Transaction<DB>, table: EventTable, change: BatchC
     await sql`delete from mx_revenue where bill_month in (${months})`.execute(trx);
     await sql`insert into mx_revenue (bill_month, adj_month, county_code, product_code, amount)
       select * from mx_inc_rev where amount <> 0`.execute(trx);
-  } else {
-    await lastDays(trx, change.staged as string, 'paid_at');
   }
-  if (table === 'adjustments') await lastDays(trx, change.staged as string, 'adjusted_at');
+  if (table !== 'bills') await lastDays(trx, change.staged as string, table);
   step('revenue+lastday');
 
   const n = await sql<{ n: number }>`select count(*)::int as n from mx_inc_pairs`.execute(trx);
@@ -188,15 +183,29 @@ async function billDelta(trx: Transaction<DB>, table: EventTable, change: BatchC
 }
 
 /**
+ * The local day of a staged row (alias `s`): staging holds the typed columns, not the tables'
+ * generated day columns, so it is computed the way those are.
+ */
+function stagedDay(dataset: BatchChange['dataset']): RawBuilder<unknown> {
+  const day = localDate(DATASETS[dataset], 's');
+  if (day === null) throw new Error(`${dataset} has no time column`);
+  return day;
+}
+
+/**
  * The last event day per (bill month, event month) only grows (see the module comment): the staged
  * rows' days are enough — rows the batch left unchanged were counted when they landed.
  */
-async function lastDays(trx: Transaction<DB>, staged: string, at: 'paid_at' | 'adjusted_at'): Promise<void> {
-  const day = sql`(${sql.ref(at)} at time zone 'Asia/Shanghai')::date`;
+async function lastDays(
+  trx: Transaction<DB>,
+  staged: string,
+  table: 'payments' | 'adjustments',
+): Promise<void> {
+  const day = stagedDay(table);
   await sql`
     insert into mx_bill_lastday (bill_month, event_month, last_day)
-    select bill_month, date_trunc('month', ${day})::date, max(${day}) from ${sql.table(staged)}
-    where bill_month is not null group by 1, 2
+    select s.bill_month, date_trunc('month', ${day})::date, max(${day}) from ${sql.table(staged)} s
+    where s.bill_month is not null group by 1, 2
     on conflict (bill_month, event_month) do update set last_day = greatest(mx_bill_lastday.last_day, excluded.last_day)`.execute(
     trx,
   );
@@ -206,16 +215,16 @@ async function lastDays(trx: Transaction<DB>, staged: string, at: 'paid_at' | 'a
 async function cashDays(trx: Transaction<DB>, change: BatchChange): Promise<number> {
   const staged = sql.table(change.staged as string);
   const B = change.batchId;
-  // staging holds the typed columns (no generated local date): the day is computed as the table does
-  const [stagedDay, jsonDay] =
+  // a replaced version carries the table's generated local day
+  const jsonDay =
     change.dataset === 'payments'
-      ? [sql`(paid_at at time zone 'Asia/Shanghai')::date`, sql`(previous->>'paid_day')::date`]
+      ? sql`(previous->>'paid_day')::date`
       : change.dataset === 'refunds'
-        ? [sql`(refunded_at at time zone 'Asia/Shanghai')::date`, sql`(previous->>'refunded_day')::date`]
-        : [sql`business_date`, sql`(previous->>'business_date')::date`];
+        ? sql`(previous->>'refunded_day')::date`
+        : sql`(previous->>'business_date')::date`;
   await sql`create temp table mx_inc_days on commit drop as
     select distinct day from (
-      select ${stagedDay} as day from ${staged}
+      select ${stagedDay(change.dataset)} as day from ${staged} s
       union all select ${jsonDay} from import_row_versions where batch_id = ${B}
     ) x where day is not null`.execute(trx);
   const days = sql`select day from mx_inc_days`;

@@ -35,6 +35,18 @@ const clear = (db: Kysely<DB>, family: string, months: readonly string[]) =>
   sql`delete from derived_stale where family = ${family} and period in (${inList(months)})`.execute(db);
 
 /**
+ * The state of each (subscriber, bill month) — identified by `key` — after each event month e of the
+ * CTE `g` (columns key, e, bill, adj, paid; e null = the bill, before everything): due = bill +
+ * adjustments so far floored at 0, paid so far, and the next event month (the state holds from e to the
+ * month before it). The one definition of a piece, shared by the refresh and the in-batch fold.
+ */
+export const runningState = (key: RawBuilder<unknown>): RawBuilder<unknown> => sql`
+  select ${key}, e,
+    lead(e) over (partition by ${key} order by e nulls first) as next_e,
+    greatest(sum(bill + adj) over w, 0) as due, sum(paid) over w as paid
+  from g window w as (partition by ${key} order by e nulls first rows unbounded preceding)`;
+
+/**
  * Bill months: per (subscriber, bill month) the running due/paid after each month in which something
  * happened (bill = before everything, adjustments by adjusted month, payments by paid month) — a
  * piecewise-constant state valid from that month to the month before the next event — summed per
@@ -62,12 +74,7 @@ async function refreshBill(db: Kysely<DB>, months: readonly string[]): Promise<v
         from payments where bill_month in (${M})
       ) x group by subscriber_id, bill_month, e
     ),
-    c as (
-      select subscriber_id, bill_month, e,
-        lead(e) over (partition by subscriber_id, bill_month order by e nulls first) as next_e,
-        greatest(sum(bill + adj) over w, 0) as due, sum(paid) over w as paid
-      from g window w as (partition by subscriber_id, bill_month order by e nulls first rows unbounded preceding)
-    )
+    c as (${runningState(sql`subscriber_id, bill_month`)})
     select c.bill_month, s.county_code, s.product_code, c.e, (c.next_e - interval '1 month')::date,
       sum(c.due)::bigint, sum(least(c.paid, c.due))::bigint, sum(greatest(c.due - c.paid, 0))::bigint
     from c join subscribers s on s.subscriber_id = c.subscriber_id
