@@ -149,6 +149,7 @@ describe('metrics aggregates', () => {
       { from: '2026-01-01', to: '2026-03-31' },
       { at: '2024-05-31' },
       { at: '2027-01-31' },
+      { from: '2026-06-01', to: '2026-08-31', by: ['county', 'month'] },
     ];
     for (const m of METRIC_CATALOG) {
       for (const o of odd) {
@@ -178,6 +179,7 @@ describe('metrics aggregates', () => {
       { metric: 'churn_rate', from: '2025-03-01', to: '2025-03-31' },
       { metric: 'churned', from: '2024-01-01', to: '2024-12-31', by: ['month'] },
       { metric: 'active_subscribers', at: '2027-01-31' },
+      { metric: 'churn_rate', from: '2026-06-01', to: '2026-08-31', by: ['month'] },
     ])
       expect(await served({ by: [], filters: {}, ...o }), JSON.stringify(o)).toBe(true);
   });

@@ -184,44 +184,34 @@ async function revenue(db: Kysely<DB>, q: ScopedQuery): Promise<RawRow[] | null>
   );
 }
 
-/** The months mx_sub_month covers (null when it is empty). */
-async function subMonthSpan(db: Kysely<DB>): Promise<{ lo: string; hi: string } | null> {
-  const r = await sql<{ lo: string | null; hi: string | null }>`
-    select min(month)::text as lo, max(month)::text as hi from mx_sub_month`.execute(db);
-  const x = r.rows[0];
-  return x?.lo && x.hi ? { lo: x.lo, hi: x.hi } : null;
-}
-
 async function cohort(db: Kysely<DB>, q: ScopedQuery): Promise<RawRow[] | null> {
   if (!(await fresh(db, 'metrics.subs', '1900-01-01', '1900-01-01'))) return null;
-  const span = await subMonthSpan(db);
+  // mx_sub_month is dense from the first install month to the last event month: before it nobody is
+  // active (no row), after it the count stays as it was (the last month's row, hence the clamp)
+  const clamp = (m: RawBuilder<unknown>) => sql`least(${m}, (select max(month) from mx_sub_month))`;
   if (q.info.id === 'active_subscribers') {
     if (!isMonthEnd(q.at)) return null;
-    const T = firstDay(monthOf(q.at));
-    // before the first install nobody is active; after the last event month the count stays as it was
-    const at = span === null || T < span.lo ? null : T > span.hi ? span.hi : T;
-    if (at === null) return [];
     return rows(
       db,
       sql`select c.county_code as county, c.product_code as product, sum(c.active_end) as num, 0 as den
-        from mx_sub_month c where c.month = ${d(at)} and ${scope(q, 'c')} group by 1, 2`,
+        from mx_sub_month c where c.month = ${clamp(d(firstDay(monthOf(q.at))))} and ${scope(q, 'c')}
+        group by 1, 2`,
     );
   }
   // churn over whole months: A = installed by the month before `from` and not disconnected before it
   if (!isMonthStart(q.from) || !isMonthEnd(q.to)) return null;
   const rate = q.info.id === 'churn_rate';
   const lastFrom = firstDay(monthOf(q.to));
-  // every period one month (by month, or a one-month period) and the month before the first one inside
-  // mx_sub_month's span: A and the churned are its rows of the month before and of the month
-  const monthly = (q.by.includes('month') || q.from === lastFrom) && span !== null;
-  if (monthly && firstDay(monthOf(addDays(q.from, -1))) <= span.hi) {
+  // every period one month (by month, or a one-month period): A and the churned are the rows of the
+  // month before and of the month (none after the last event month: nobody churns there)
+  if (q.by.includes('month') || q.from === lastFrom) {
     return rows(
       db,
       sql`select a.county_code as county, a.product_code as product,
           ${q.by.includes('month') ? sql`to_char(g.m, 'YYYY-MM')` : sql`null::text`} as month,
           sum(coalesce(c.churned, 0)) as num, ${rate ? sql`sum(a.active_end)` : sql`0`} as den
         from generate_series(${q.from}::timestamp, ${lastFrom}::timestamp, interval '1 month') as g(m)
-        join mx_sub_month a on a.month = (g.m - interval '1 month')::date
+        join mx_sub_month a on a.month = ${clamp(sql`(g.m - interval '1 month')::date`)}
         left join mx_sub_month c on c.month = g.m::date and c.county_code = a.county_code and c.product_code = a.product_code
         where ${scope(q, 'a')}
         group by 1, 2, 3`,
