@@ -24,6 +24,15 @@ export type BatchChange = {
 
 export type BatchHook = (trx: Transaction<DB>, change: BatchChange) => Promise<void>;
 
+/** Add `hook` to `list`; the returned function removes it again (tests). */
+function addHook<T>(list: T[], hook: T): () => void {
+  list.push(hook);
+  return () => {
+    const i = list.indexOf(hook);
+    if (i >= 0) list.splice(i, 1);
+  };
+}
+
 const hooks: BatchHook[] = [];
 
 /**
@@ -32,11 +41,7 @@ const hooks: BatchHook[] = [];
  * Returns a function that removes the hook (tests).
  */
 export function onBatchApplied(hook: BatchHook): () => void {
-  hooks.push(hook);
-  return () => {
-    const i = hooks.indexOf(hook);
-    if (i >= 0) hooks.splice(i, 1);
-  };
+  return addHook(hooks, hook);
 }
 
 let lastMs = 0;
@@ -64,11 +69,7 @@ const committedHooks: CommittedHook[] = [];
  * marked stale, never wrong. A failing hook is reported to the caller's log, not to the import.
  */
 export function afterBatchCommitted(hook: CommittedHook): () => void {
-  committedHooks.push(hook);
-  return () => {
-    const i = committedHooks.indexOf(hook);
-    if (i >= 0) committedHooks.splice(i, 1);
-  };
+  return addHook(committedHooks, hook);
 }
 
 let lastCommittedMs = 0;
