@@ -25,8 +25,11 @@ export type Database = {
   db: Kysely<DB>;
   /** Busy state, answered without touching the database. */
   state(): DbState;
-  /** Bulk-load CSV text (no header, columns in order) into a table. Not inside a transaction. */
-  copyRows(table: string, columns: readonly string[], csv: string): Promise<number>;
+  /**
+   * Bulk-load CSV (no header, columns in order; text, or its UTF-8 bytes) into a table. Not inside a
+   * transaction.
+   */
+  copyRows(table: string, columns: readonly string[], csv: string | Uint8Array): Promise<number>;
   /** Run several SQL statements (migrations of raw SQL, maintenance). */
   exec(statements: string): Promise<void>;
   close(): Promise<void>;
@@ -69,7 +72,7 @@ export async function openEmbedded(opts: { dataDir?: string; loadDataDir?: Uint8
         client.query(
           `COPY ${quoteIdent(table)} (${cols}) FROM '/dev/blob' WITH (FORMAT csv)`,
           [],
-          new TextEncoder().encode(csv),
+          typeof csv === 'string' ? new TextEncoder().encode(csv) : csv,
         ),
       );
       return r.affectedRows;
@@ -162,7 +165,12 @@ export async function openPostgres(url: string, opts: { max?: number } = {}): Pr
         const stream = client.query(
           copyFrom(`COPY ${quoteIdent(table)} (${cols}) FROM STDIN WITH (FORMAT csv)`),
         );
-        await pipeline(Readable.from([csv]), stream);
+        await pipeline(
+          Readable.from([
+            typeof csv === 'string' ? csv : Buffer.from(csv.buffer, csv.byteOffset, csv.byteLength),
+          ]),
+          stream,
+        );
         return Number(stream.rowCount ?? 0);
       } finally {
         client.release();

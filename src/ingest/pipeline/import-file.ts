@@ -215,8 +215,8 @@ async function stageRows(
   const flush = async () => {
     await inFlight;
     if (copyFailed !== null) throw copyFailed;
-    const rowsCsv = rows.rows > 0 ? rows.take() : '';
-    const errsCsv = errs.rows > 0 ? errs.take() : '';
+    const rowsCsv = rows.rows > 0 ? rows.take() : null;
+    const errsCsv = errs.rows > 0 ? errs.take() : null;
     inFlight = (async () => {
       if (rowsCsv) await database.copyRows(st.rows, ['row_no', ...cols], rowsCsv);
       if (errsCsv) await database.copyRows(st.errors, ['row_no', 'raw', 'errors'], errsCsv);

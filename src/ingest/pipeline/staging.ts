@@ -109,11 +109,15 @@ export class CopyBuffer {
     this.rows++;
   }
 
-  /** The text written so far (the buffer is reused). */
-  take(): string {
-    const text = this.buf.toString('utf8', 0, this.pos);
+  /**
+   * The bytes written so far, in a buffer of their own (this one is reused while they are being
+   * loaded) that owns its whole memory, so the embedded engine's worker can take it without a copy.
+   */
+  take(): Buffer {
+    const out = Buffer.allocUnsafeSlow(this.pos);
+    this.buf.copy(out, 0, 0, this.pos);
     this.pos = 0;
     this.rows = 0;
-    return text;
+    return out;
   }
 }
