@@ -220,6 +220,30 @@ export type MxTerminalRecoveryTable = {
   orders: number;
   recovered: number;
 };
+export type MxOrdersMonthlyTable = {
+  month: DateStr;
+  order_type: string;
+  county_code: string;
+  product_code: string;
+  n: number;
+  days: number;
+};
+export type MxCashMonthlyTable = {
+  month: DateStr;
+  outlet_code: string;
+  expected: number;
+  banked: number;
+  gap_days: number;
+  days: number;
+};
+export type MxTerminalMonthlyTable = {
+  month: DateStr;
+  county_code: string;
+  product_code: string;
+  orders: number;
+  recovered: number;
+  days: number;
+};
 export type MxSubMonthTable = {
   month: DateStr;
   county_code: string;
@@ -441,6 +465,9 @@ export type DB = {
   mx_sub_cohort: MxSubCohortTable;
   mx_sub_month: MxSubMonthTable;
   mx_terminal_recovery: MxTerminalRecoveryTable;
+  mx_orders_monthly: MxOrdersMonthlyTable;
+  mx_cash_monthly: MxCashMonthlyTable;
+  mx_terminal_monthly: MxTerminalMonthlyTable;
   reference_version: ReferenceVersionTable;
   mx_zero_fee: MxZeroFeeTable;
   mx_zero_fee_months: MxZeroFeeMonthTable;

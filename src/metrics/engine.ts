@@ -2,13 +2,17 @@ import { sql, type Kysely, type RawBuilder } from 'kysely';
 import type { DB } from '../db/schema.js';
 import { todayShanghai } from '../core/dates.js';
 import { scopedCounty, type Actor } from '../server/rbac.js';
-import { loadReference, type ReferenceData } from '../modules/reference/reference.repository.js';
+import {
+  heldReference,
+  loadReference,
+  type ReferenceData,
+} from '../modules/reference/reference.repository.js';
 import { cashMetrics } from './cash.metrics.js';
 import { collectionsMetrics } from './collections.metrics.js';
 import { developmentMetrics } from './development.metrics.js';
 import { healthMetrics } from './health.metrics.js';
 import { terminalsMetrics } from './terminals.metrics.js';
-import { aggregatesEnabled, fromAggregates } from './aggregates/serve.js';
+import { aggregatesEnabled, serveAggregates } from './aggregates/serve.js';
 import { checkQuery, periodMonths, type CheckedQuery } from './query.js';
 import { basisOf, enumerateGroups, shapeRows, type RawRow } from './shape.js';
 import type { Dim, MetricAnswer, MetricDef, MetricQuery, ScopedQuery } from './types.js';
@@ -36,9 +40,10 @@ export async function prepareQuery(
   actor: Actor,
   q: MetricQuery,
   today?: string,
+  held?: ReferenceData,
 ): Promise<Prepared> {
   const county = scopedCounty(actor, q.filters.county);
-  const ref = await loadReference(db);
+  const ref = held ?? (await loadReference(db));
   const checked = checkQuery(
     { ...q, filters: { ...q.filters, ...(county ? { county } : {}) } },
     today ?? todayShanghai(),
@@ -79,16 +84,47 @@ async function aggregate(db: Kysely<DB>, p: Prepared): Promise<RawRow[]> {
   });
 }
 
+/**
+ * The fast path, one round trip: validate against the reference data the handle holds, and let the
+ * aggregate statement read reference_version in its own snapshot. Null (then the caller validates
+ * against freshly read reference data) when none is held, it has changed, or validation against it
+ * failed (a code added since is valid now).
+ */
+async function withHeldReference(
+  db: Kysely<DB>,
+  actor: Actor,
+  q: MetricQuery,
+  today: string | undefined,
+): Promise<{ p: Prepared; raw: RawRow[] } | null> {
+  const held = heldReference(db);
+  if (!held) return null;
+  let p: Prepared;
+  try {
+    p = await prepareQuery(db, actor, q, today, held.data);
+  } catch {
+    return null;
+  }
+  const served = await serveAggregates(db, p.sq);
+  if (served.refVersion !== held.version) return null;
+  return { p, raw: served.rows ?? (await aggregate(db, p)) };
+}
+
 export async function runMetric(
   db: Kysely<DB>,
   actor: Actor,
   q: MetricQuery,
   opts: { today?: string; aggregates?: boolean } = {},
 ): Promise<MetricAnswer> {
-  const p = await prepareQuery(db, actor, q, opts.today);
   // the aggregates answer when every slice the query needs is fresh; otherwise the detail records do
   const useAgg = (opts.aggregates ?? true) && aggregatesEnabled();
-  const raw = (useAgg ? await fromAggregates(db, p.sq) : null) ?? (await aggregate(db, p));
+  const answered = (useAgg && (await withHeldReference(db, actor, q, opts.today))) || null;
+  let p: Prepared;
+  let raw: RawRow[];
+  if (answered) ({ p, raw } = answered);
+  else {
+    p = await prepareQuery(db, actor, q, opts.today);
+    raw = (useAgg ? (await serveAggregates(db, p.sq)).rows : null) ?? (await aggregate(db, p));
+  }
   const { info } = p.def;
   const isArrears = info.family === 'collections' && info.kind === 'point';
   let months: string[] = [];

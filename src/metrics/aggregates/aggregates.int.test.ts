@@ -10,6 +10,7 @@ import { METRIC_CATALOG, runMetric, type MetricQuery } from '../index.js';
 import { prepareQuery } from '../engine.js';
 import { AGGREGATED_METRICS, AGGREGATE_LIMITS, fromAggregates } from './serve.js';
 import { refreshMetricAggregates } from './refresh.js';
+import { NO_DIFFERENCES, rollupDifferences } from './test/rollups.js';
 import './register.js';
 
 let t: TestDatabase;
@@ -119,6 +120,13 @@ describe('metrics aggregates', () => {
       n: number;
     }>`select count(*)::int as n from derived_stale where family like 'metrics.%'`.execute(t.db);
     expect(left.rows[0]?.n).toBe(0);
+    // the month rollups follow their day tables (built by the refresh through the triggers)
+    const rolled = await sql<{ n: number }>`select (select count(*) from mx_orders_monthly)
+      + (select count(*) from mx_cash_monthly) + (select count(*) from mx_terminal_monthly) as n`.execute(
+      t.db,
+    );
+    expect(Number(rolled.rows[0]?.n)).toBeGreaterThan(0);
+    expect(await rollupDifferences(t.db)).toEqual(NO_DIFFERENCES);
   });
 
   it('give the same answers as the detail queries for every metric with default parameters', async () => {
@@ -138,6 +146,11 @@ describe('metrics aggregates', () => {
   it('answer odd parameters exactly, or leave them to the detail queries', async () => {
     const odd: Partial<MetricQuery>[] = [
       { from: '2025-01-07', to: '2025-03-19' },
+      // whole months with a partial month before or after them, or none at all (month rollups + days)
+      { from: '2024-12-15', to: '2025-02-28' },
+      { from: '2025-02-01', to: '2025-04-12' },
+      { from: '2025-02-03', to: '2025-02-20' },
+      { from: '2025-01-31', to: '2025-03-01', by: ['county', 'month'] },
       { at: '2025-03-17' },
       { at: '2025-07-31' },
       { month: '2025-02', cutoff: '2025-03-11' },
@@ -275,10 +288,32 @@ describe('metrics aggregates', () => {
       throw e;
     });
     expect(await served(q)).toBe(true);
+    expect(await rollupDifferences(t.db)).toEqual(NO_DIFFERENCES);
     for (const m of METRIC_CATALOG) {
       const q2 = { metric: m.id, by: ['county'], filters: {}, ...defaults(m.kind) };
       const { agg, detail } = await bothWays(q2);
       expect(agg, m.id).toEqual(detail);
     }
+  });
+
+  it('answer with the reference data of their own snapshot: a county added since the last answer is listed', async () => {
+    const q: MetricQuery = {
+      metric: 'new_installs',
+      from: '2025-01-01',
+      to: '2025-03-31',
+      by: ['county'],
+      filters: {},
+    };
+    const before = await runMetric(t.db, sys, q, { today: TODAY });
+    expect(before.rows.map((r) => r.county)).toEqual(['C01', 'C02', 'C03']);
+    await factories(t.db).county('C09');
+    const after = await runMetric(t.db, sys, q, { today: TODAY });
+    expect(after.rows.map((r) => [r.county, r.value])).toEqual([
+      ...before.rows.map((r) => [r.county, r.value]),
+      ['C09', 0],
+    ]);
+    // a filter on it is valid at once
+    const only = await runMetric(t.db, sys, { ...q, filters: { county: 'C09' } }, { today: TODAY });
+    expect(only.rows).toEqual([{ county: 'C09', value: 0 }]);
   });
 });

@@ -9,6 +9,7 @@ import { systemActor } from '../../server/rbac.js';
 import { runMetric, type MetricQuery } from '../index.js';
 import { lastIncremental } from './incremental.js';
 import { lastRefresh } from './register.js';
+import { NO_DIFFERENCES, rollupDifferences } from './test/rollups.js';
 import { markAllStale, refreshMetricAggregates } from './refresh.js';
 
 /*
@@ -63,6 +64,7 @@ async function tables() {
 
 /** Incremental result vs a rebuild of everything from the detail tables. */
 async function expectSameAsRebuild() {
+  expect(await rollupDifferences(t.db)).toEqual(NO_DIFFERENCES);
   const inc = await tables();
   await markAllStale(t.db);
   await refreshMetricAggregates(t.db);

@@ -1,9 +1,10 @@
 import { sql, type Kysely, type RawBuilder } from 'kysely';
 import type { DB } from '../../db/schema.js';
-import { addDays, endOfMonth, firstDay, monthOf } from '../../core/dates.js';
+import { prepared } from '../../db/prepared.js';
+import { addDays, addMonths, endOfMonth, firstDay, monthOf } from '../../core/dates.js';
 import { arrearsRange } from '../collections.metrics.js';
 import type { RawRow } from '../shape.js';
-import type { ScopedQuery } from '../types.js';
+import type { Dim, ScopedQuery } from '../types.js';
 
 /*
  * Answers from the aggregates (src/metrics/aggregates/refresh.ts), or null when they cannot answer
@@ -16,12 +17,17 @@ const d = (v: string): RawBuilder<unknown> => sql`${v}::date`;
 const isMonthEnd = (t: string) => t === endOfMonth(monthOf(t));
 const isMonthStart = (t: string) => t === firstDay(monthOf(t));
 
-/** True when no slice of `family` with period in [lo, hi] (first days of months) is marked stale. */
-async function fresh(db: Kysely<DB>, family: string, lo: string, hi: string): Promise<boolean> {
-  const r = await sql<{ x: number }>`select 1 as x from derived_stale
-    where family = ${family} and period between ${d(lo)} and ${d(hi)} limit 1`.execute(db);
-  return r.rows.length === 0;
-}
+/** True when a slice of `family` with period in [lo, hi] (first days of months) is marked stale. */
+const staleIn = (family: string, lo: string, hi: string): RawBuilder<unknown> =>
+  sql`exists (select 1 from derived_stale where family = ${family} and period between ${d(lo)} and ${d(hi)})`;
+
+/**
+ * What the aggregates answer: the finest-grain rows, or null when only the detail query can answer
+ * exactly, and the reference_version of the snapshot the answer was read in (null when no statement
+ * ran), so the caller can check the reference data it validated the query against without asking.
+ */
+export type Served = { rows: RawRow[] | null; refVersion: number | null };
+const UNSERVABLE: Served = { rows: null, refVersion: null };
 
 /** County / product filters (already the actor's scope) on an aggregate table alias. */
 function scope(q: ScopedQuery, alias: string): RawBuilder<unknown> {
@@ -33,9 +39,87 @@ function scope(q: ScopedQuery, alias: string): RawBuilder<unknown> {
 
 type Row = { county: string | null; product?: string | null; month?: string | null; outlet?: string | null };
 
-async function rows(db: Kysely<DB>, query: RawBuilder<unknown>): Promise<RawRow[]> {
-  const r = await sql<Row & { num: number | string; den: number | string }>`${query}`.execute(db);
-  return r.rows.map((x) => ({ ...x, num: Number(x.num), den: Number(x.den) }));
+/**
+ * One statement, so one round trip (the embedded engine pays ~0.2 ms per round trip, about what a
+ * small answer costs to compute): the stale flag, the reference_version and the rows of `query` —
+ * computed only when not stale (an uncorrelated subquery runs when first needed) — all from one
+ * snapshot. The rows travel as one JSON text: on the embedded engine each result row costs more to
+ * hand over than to compute (200 rows: ~3 ms as rows, ~0.5 ms as one JSON value).
+ */
+async function answer(
+  db: Kysely<DB>,
+  q: ScopedQuery,
+  dims: readonly Dim[],
+  stale: RawBuilder<unknown>,
+  query: RawBuilder<unknown>,
+): Promise<Served> {
+  // summed in the database to the groups the answer shows (a bucket is a function of the month)
+  const keep = dims.filter((c) => q.by.includes(c) || (c === 'month' && q.by.includes('bucket')));
+  const cols = keep.map((c) => sql.ref(`q1.${c}`));
+  const grouped = sql`select ${sql.join([...cols, sql`sum(q1.num) as num, sum(q1.den) as den`])}
+    from (${query}) q1 ${cols.length > 0 ? sql`group by ${sql.join(cols)}` : sql`having count(*) > 0`}`;
+  const r = await sql<{ stale: boolean; ref: number | string; rows: string | null }>`${prepared(sql`
+    select m.stale, m.ref,
+      case when m.stale then null else (select coalesce(json_agg(q0), '[]')::text from (${grouped}) q0) end as rows
+    from (select ${stale} as stale, (select version from reference_version) as ref) m`)}`.execute(db);
+  const first = r.rows[0];
+  if (!first) return UNSERVABLE;
+  const refVersion = Number(first.ref);
+  if (first.stale || first.rows === null) return { rows: null, refVersion };
+  const parsed = JSON.parse(first.rows) as (Row & { num: number | string; den: number | string })[];
+  return { rows: parsed.map((x) => ({ ...x, num: Number(x.num), den: Number(x.den) })), refVersion };
+}
+
+/**
+ * [from, to] as the whole months inside it (first days lo..hi, read from the month rollups) and the
+ * day ranges left around them (read from the day tables).
+ */
+export function splitPeriod(
+  from: string,
+  to: string,
+): { months: [string, string] | null; days: [string, string][] } {
+  const lo = isMonthStart(from) ? from : firstDay(addMonths(monthOf(from), 1));
+  const hi = isMonthEnd(to) ? firstDay(monthOf(to)) : firstDay(addMonths(monthOf(to), -1));
+  if (lo > hi) return { months: null, days: [[from, to]] };
+  const days: [string, string][] = [];
+  if (from < lo) days.push([from, addDays(lo, -1)]);
+  const after = firstDay(addMonths(monthOf(hi), 1));
+  if (to >= after) days.push([after, to]);
+  return { months: [lo, hi], days };
+}
+
+type Grain = 'month' | 'day';
+/** The month of a row of a rollup (its month column) or of a day table (its day's month). */
+const rowMonth = (grain: Grain, a: string): RawBuilder<unknown> =>
+  grain === 'month'
+    ? sql.ref(`${a}.month`)
+    : sql`date_trunc('month', ${sql.ref(`${a}.day`)}::timestamp)::date`;
+
+/**
+ * A day-grain aggregate over [from, to]: `part(grain, within)` builds the part read from the month
+ * rollup (grain 'month', the whole months) or from the day table (grain 'day', the days around them);
+ * `within(alias)` is that part's period condition. The parts cover disjoint months.
+ */
+function byPeriod(
+  from: string,
+  to: string,
+  part: (grain: Grain, within: (alias: string) => RawBuilder<unknown>) => RawBuilder<unknown>,
+): RawBuilder<unknown> {
+  const { months, days } = splitPeriod(from, to);
+  const parts: RawBuilder<unknown>[] = [];
+  if (months) {
+    const [lo, hi] = months;
+    parts.push(part('month', (a) => sql`${sql.ref(`${a}.month`)} between ${d(lo)} and ${d(hi)}`));
+  }
+  if (days.length > 0) {
+    const within = (a: string) =>
+      sql`(${sql.join(
+        days.map(([x, y]) => sql`${sql.ref(`${a}.day`)} between ${d(x)} and ${d(y)}`),
+        sql` or `,
+      )})`;
+    parts.push(part('day', within));
+  }
+  return sql.join(parts, sql` union all `);
 }
 
 /**
@@ -118,8 +202,7 @@ async function billState(
 /** Tunables (an object so tests can lower them). billMonthMaxMoved: see billMonth. */
 export const AGGREGATE_LIMITS = { billMonthMaxMoved: 50_000 };
 
-async function billMonth(db: Kysely<DB>, q: ScopedQuery): Promise<RawRow[] | null> {
-  if (!(await fresh(db, 'metrics.bill', q.month, q.month))) return null;
+async function billMonth(db: Kysely<DB>, q: ScopedQuery): Promise<Served> {
   const id = q.info.id;
   const nd =
     id === 'receivable'
@@ -130,29 +213,39 @@ async function billMonth(db: Kysely<DB>, q: ScopedQuery): Promise<RawRow[] | nul
   // one bill month: when many pairs moved in the cutoff's month (the daily collection rate of the
   // month after the bill month), re-evaluating each costs more than the detail query's hash joins
   const state = await billState(db, q, q.month, q.month, q.at, AGGREGATE_LIMITS.billMonthMaxMoved);
-  if (state === null) return null;
-  return rows(
+  if (state === null) return UNSERVABLE;
+  return answer(
     db,
+    q,
+    ['county', 'product'],
+    staleIn('metrics.bill', q.month, q.month),
     sql`select b.county_code as county, b.product_code as product, ${nd} from (${state}) b group by 1, 2`,
   );
 }
 
-async function arrears(db: Kysely<DB>, q: ScopedQuery): Promise<RawRow[] | null> {
+async function arrears(db: Kysely<DB>, q: ScopedQuery): Promise<Served> {
   const [lo, hi] = arrearsRange(q.info.id, q.at);
-  if (lo > hi) return [];
-  if (!(await fresh(db, 'metrics.bill', lo, hi))) return null;
+  if (lo > hi) return { rows: [], refVersion: null };
   const state = await billState(db, q, lo, hi, q.at);
-  if (state === null) return null;
-  return rows(
+  if (state === null) return UNSERVABLE;
+  return answer(
     db,
+    q,
+    ['county', 'product', 'month'],
+    staleIn('metrics.bill', lo, hi),
     sql`select b.county_code as county, b.product_code as product, to_char(b.bill_month, 'YYYY-MM') as month,
         sum(b.owed) as num, 0 as den from (${state}) b
       group by 1, 2, 3 having sum(b.owed) <> 0`,
   );
 }
 
-async function orders(db: Kysely<DB>, q: ScopedQuery): Promise<RawRow[] | null> {
-  if (!(await fresh(db, 'metrics.orders', firstDay(monthOf(q.from)), firstDay(monthOf(q.to))))) return null;
+/** A period's months as first days, for the freshness of monthly slices. */
+const periodSlices = (q: ScopedQuery): [string, string] => [
+  firstDay(monthOf(q.from)),
+  firstDay(monthOf(q.to)),
+];
+
+async function orders(db: Kysely<DB>, q: ScopedQuery): Promise<Served> {
   const id = q.info.id;
   const types =
     id === 'new_installs'
@@ -162,20 +255,34 @@ async function orders(db: Kysely<DB>, q: ScopedQuery): Promise<RawRow[] | null> 
         : ['new_install', 'disconnect'];
   const sign =
     id === 'net_adds' ? sql`case when o.order_type = 'disconnect' then -o.n else o.n end` : sql`o.n`;
-  return rows(
-    db,
-    sql`select o.county_code as county, o.product_code as product, to_char(o.day, 'YYYY-MM') as month,
-        sum(${sign}) as num, 0 as den from mx_orders_daily o
-      where o.day between ${d(q.from)} and ${d(q.to)} and o.order_type in (${sql.join(types)}) and ${scope(q, 'o')}
+  const parts = byPeriod(
+    q.from,
+    q.to,
+    (
+      grain,
+      within,
+    ) => sql`select o.county_code, o.product_code, ${rowMonth(grain, 'o')} as m, sum(${sign}) as num
+      from ${sql.table(grain === 'month' ? 'mx_orders_monthly' : 'mx_orders_daily')} o
+      where ${within('o')} and o.order_type in (${sql.join(types)}) and ${scope(q, 'o')}
       group by 1, 2, 3`,
+  );
+  return answer(
+    db,
+    q,
+    ['county', 'product', 'month'],
+    staleIn('metrics.orders', ...periodSlices(q)),
+    sql`select x.county_code as county, x.product_code as product, to_char(x.m, 'YYYY-MM') as month,
+        x.num, 0 as den from (${parts}) x`,
   );
 }
 
-async function revenue(db: Kysely<DB>, q: ScopedQuery): Promise<RawRow[] | null> {
+async function revenue(db: Kysely<DB>, q: ScopedQuery): Promise<Served> {
   // revenue periods are whole months (checked by the query gate), so "adjusted_day ≤ to" is a month test
-  if (!(await fresh(db, 'metrics.bill', q.from, firstDay(monthOf(q.to))))) return null;
-  return rows(
+  return answer(
     db,
+    q,
+    ['county', 'product', 'month'],
+    staleIn('metrics.bill', q.from, firstDay(monthOf(q.to))),
     sql`select r.county_code as county, r.product_code as product, to_char(r.bill_month, 'YYYY-MM') as month,
         sum(r.amount) as num, 0 as den from mx_revenue r
       where r.bill_month between ${d(q.from)} and ${d(q.to)}
@@ -184,31 +291,50 @@ async function revenue(db: Kysely<DB>, q: ScopedQuery): Promise<RawRow[] | null>
   );
 }
 
-async function cohort(db: Kysely<DB>, q: ScopedQuery): Promise<RawRow[] | null> {
-  if (!(await fresh(db, 'metrics.subs', '1900-01-01', '1900-01-01'))) return null;
+async function cohort(db: Kysely<DB>, q: ScopedQuery): Promise<Served> {
+  const stale = staleIn('metrics.subs', '1900-01-01', '1900-01-01');
   // mx_sub_month is dense from the first install month to the last event month: before it nobody is
   // active (no row), after it the count stays as it was (the last month's row, hence the clamp)
   const clamp = (m: RawBuilder<unknown>) => sql`least(${m}, (select max(month) from mx_sub_month))`;
   if (q.info.id === 'active_subscribers') {
-    if (!isMonthEnd(q.at)) return null;
-    return rows(
+    if (!isMonthEnd(q.at)) return UNSERVABLE;
+    return answer(
       db,
-      sql`select c.county_code as county, c.product_code as product, sum(c.active_end) as num, 0 as den
-        from mx_sub_month c where c.month = ${clamp(d(firstDay(monthOf(q.at))))} and ${scope(q, 'c')}
-        group by 1, 2`,
+      q,
+      ['county', 'product'],
+      stale,
+      sql`select c.county_code as county, c.product_code as product, c.active_end as num, 0 as den
+        from mx_sub_month c where c.month = ${clamp(d(firstDay(monthOf(q.at))))} and ${scope(q, 'c')}`,
     );
   }
   // churn over whole months: A = installed by the month before `from` and not disconnected before it
-  if (!isMonthStart(q.from) || !isMonthEnd(q.to)) return null;
+  if (!isMonthStart(q.from) || !isMonthEnd(q.to)) return UNSERVABLE;
   const rate = q.info.id === 'churn_rate';
   const lastFrom = firstDay(monthOf(q.to));
-  // every period one month (by month, or a one-month period): A and the churned are the rows of the
-  // month before and of the month (none after the last event month: nobody churns there)
-  if (q.by.includes('month') || q.from === lastFrom) {
-    return rows(
+  // one month: A and the churned are the rows of the month before and of the month (none after the
+  // last event month: nobody churns there)
+  if (q.from === lastFrom) {
+    return answer(
       db,
+      q,
+      ['county', 'product', 'month'],
+      stale,
       sql`select a.county_code as county, a.product_code as product,
-          ${q.by.includes('month') ? sql`to_char(g.m, 'YYYY-MM')` : sql`null::text`} as month,
+          ${q.by.includes('month') ? sql`${monthOf(q.from)}::text` : sql`null::text`} as month,
+          coalesce(c.churned, 0) as num, ${rate ? sql`a.active_end` : sql`0`} as den
+        from mx_sub_month a
+        left join mx_sub_month c on c.month = ${d(q.from)} and c.county_code = a.county_code and c.product_code = a.product_code
+        where a.month = ${clamp(d(firstDay(addMonths(monthOf(q.from), -1))))} and ${scope(q, 'a')}`,
+    );
+  }
+  // by month: the same, month by month
+  if (q.by.includes('month')) {
+    return answer(
+      db,
+      q,
+      ['county', 'product', 'month'],
+      stale,
+      sql`select a.county_code as county, a.product_code as product, to_char(g.m, 'YYYY-MM') as month,
           sum(coalesce(c.churned, 0)) as num, ${rate ? sql`sum(a.active_end)` : sql`0`} as den
         from generate_series(${q.from}::timestamp, ${lastFrom}::timestamp, interval '1 month') as g(m)
         join mx_sub_month a on a.month = ${clamp(sql`(g.m - interval '1 month')::date`)}
@@ -217,72 +343,88 @@ async function cohort(db: Kysely<DB>, q: ScopedQuery): Promise<RawRow[] | null> 
         group by 1, 2, 3`,
     );
   }
-  const periods = q.by.includes('month')
-    ? sql`select to_char(g.m, 'YYYY-MM') as pkey, g.m::date as pf, g.m::date as pl
-        from generate_series(${q.from}::timestamp, ${q.to}::timestamp, interval '1 month') as g(m)`
-    : sql`select null::text as pkey, ${d(q.from)} as pf, ${d(lastFrom)} as pl`;
-  return rows(
+  return answer(
     db,
-    sql`select c.county_code as county, c.product_code as product, p.pkey as month,
-        sum(case when c.disconnect_month between p.pf and p.pl then c.n else 0 end) as num,
+    q,
+    ['county', 'product', 'month'],
+    stale,
+    sql`select c.county_code as county, c.product_code as product, null::text as month,
+        sum(case when c.disconnect_month between ${d(q.from)} and ${d(lastFrom)} then c.n else 0 end) as num,
         ${rate ? sql`sum(c.n)` : sql`0`} as den
-      from (${periods}) p join mx_sub_cohort c on c.install_month < p.pf
-        and (c.disconnect_month is null or c.disconnect_month >= p.pf)
-      where ${scope(q, 'c')} ${rate ? sql`` : sql`and c.disconnect_month between p.pf and p.pl`}
+      from mx_sub_cohort c where c.install_month < ${d(q.from)}
+        and (c.disconnect_month is null or c.disconnect_month >= ${d(q.from)})
+        and ${scope(q, 'c')} ${rate ? sql`` : sql`and c.disconnect_month between ${d(q.from)} and ${d(lastFrom)}`}
       group by 1, 2, 3`,
   );
 }
 
-async function zeroFee(db: Kysely<DB>, q: ScopedQuery): Promise<RawRow[] | null> {
-  if (q.n !== 3) return null;
-  const built = await sql<{
-    x: number;
-  }>`select 1 as x from mx_zero_fee_months where month = ${d(q.month)}`.execute(db);
-  if (built.rows.length === 0 || !(await fresh(db, 'metrics.zero_fee', q.month, q.month))) return null;
+async function zeroFee(db: Kysely<DB>, q: ScopedQuery): Promise<Served> {
+  if (q.n !== 3) return UNSERVABLE;
   const col = q.info.id === 'zero_fee_users' ? sql`z.users` : sql`z.activated`;
-  return rows(
+  return answer(
     db,
+    q,
+    ['county', 'product'],
+    // a month never built has no rows, which would read as zero users
+    sql`(${staleIn('metrics.zero_fee', q.month, q.month)}
+      or not exists (select 1 from mx_zero_fee_months where month = ${d(q.month)}))`,
     sql`select z.county_code as county, z.product_code as product, sum(${col}) as num, 0 as den from mx_zero_fee z
       where z.month = ${d(q.month)} and ${scope(q, 'z')} group by 1, 2`,
   );
 }
 
-const CASH_NUM: Record<string, RawBuilder<unknown>> = {
-  cash_expected: sql`sum(x.expected)`,
-  cash_banked: sql`sum(x.banked)`,
-  cash_gap: sql`sum(x.expected - x.banked)`,
-  cash_gap_days: sql`sum(case when x.expected <> x.banked then 1 else 0 end)`,
+/** Cash figures: the sum over the day rows (x of mx_cash_daily) and over the month rows (mx_cash_monthly). */
+const CASH_NUM: Record<string, Record<Grain, RawBuilder<unknown>>> = {
+  cash_expected: { day: sql`sum(x.expected)`, month: sql`sum(x.expected)` },
+  cash_banked: { day: sql`sum(x.banked)`, month: sql`sum(x.banked)` },
+  cash_gap: { day: sql`sum(x.expected - x.banked)`, month: sql`sum(x.expected - x.banked)` },
+  cash_gap_days: {
+    day: sql`sum(case when x.expected <> x.banked then 1 else 0 end)`,
+    month: sql`sum(x.gap_days)`,
+  },
 };
 
-async function cash(db: Kysely<DB>, q: ScopedQuery): Promise<RawRow[] | null> {
-  if (!(await fresh(db, 'metrics.cash', firstDay(monthOf(q.from)), firstDay(monthOf(q.to))))) return null;
+async function cash(db: Kysely<DB>, q: ScopedQuery): Promise<Served> {
   const num = CASH_NUM[q.info.id];
-  if (!num) return null;
-  return rows(
+  if (!num) return UNSERVABLE;
+  const parts = byPeriod(
+    q.from,
+    q.to,
+    (grain, within) => sql`select x.outlet_code, ${rowMonth(grain, 'x')} as m, ${num[grain]} as num
+      from ${sql.table(grain === 'month' ? 'mx_cash_monthly' : 'mx_cash_daily')} x where ${within('x')} group by 1, 2`,
+  );
+  return answer(
     db,
+    q,
+    ['county', 'outlet', 'month'],
+    staleIn('metrics.cash', ...periodSlices(q)),
     // summed per outlet and month first (a few hundred rows), then labelled with county and month
     sql`select o.county_code as county, g.outlet_code as outlet, to_char(g.m, 'YYYY-MM') as month, g.num, 0 as den
-      from (
-        select x.outlet_code, date_trunc('month', x.day) as m, ${num} as num from mx_cash_daily x
-        where x.day between ${d(q.from)} and ${d(q.to)} group by 1, 2
-      ) g join outlets o on o.outlet_code = g.outlet_code
+      from (${parts}) g join outlets o on o.outlet_code = g.outlet_code
       ${q.county !== null ? sql`where o.county_code = ${q.county}` : sql``}`,
   );
 }
 
-async function terminals(db: Kysely<DB>, q: ScopedQuery): Promise<RawRow[] | null> {
-  if (!(await fresh(db, 'metrics.terminals', firstDay(monthOf(q.from)), firstDay(monthOf(q.to)))))
-    return null;
-  return rows(
+async function terminals(db: Kysely<DB>, q: ScopedQuery): Promise<Served> {
+  const parts = byPeriod(
+    q.from,
+    q.to,
+    (grain, within) => sql`select t.county_code, t.product_code, ${rowMonth(grain, 't')} as m,
+        sum(t.recovered) as num, sum(t.orders) as den
+      from ${sql.table(grain === 'month' ? 'mx_terminal_monthly' : 'mx_terminal_recovery')} t
+      where ${within('t')} and ${scope(q, 't')} group by 1, 2, 3`,
+  );
+  return answer(
     db,
-    sql`select t.county_code as county, t.product_code as product, to_char(t.day, 'YYYY-MM') as month,
-        sum(t.recovered) as num, sum(t.orders) as den from mx_terminal_recovery t
-      where t.day between ${d(q.from)} and ${d(q.to)} and ${scope(q, 't')}
-      group by 1, 2, 3`,
+    q,
+    ['county', 'product', 'month'],
+    staleIn('metrics.terminals', ...periodSlices(q)),
+    sql`select x.county_code as county, x.product_code as product, to_char(x.m, 'YYYY-MM') as month,
+        x.num, x.den from (${parts}) x`,
   );
 }
 
-const SERVERS: Record<string, (db: Kysely<DB>, q: ScopedQuery) => Promise<RawRow[] | null>> = {
+const SERVERS: Record<string, (db: Kysely<DB>, q: ScopedQuery) => Promise<Served>> = {
   receivable: billMonth,
   current_collected: billMonth,
   current_collection_rate: billMonth,
@@ -308,10 +450,15 @@ const SERVERS: Record<string, (db: Kysely<DB>, q: ScopedQuery) => Promise<RawRow
 /** The metric ids the aggregates can answer (for some parameters). */
 export const AGGREGATED_METRICS: readonly string[] = Object.keys(SERVERS);
 
+/** The finest-grain rows of q from the aggregates with the reference version they were read at. */
+export async function serveAggregates(db: Kysely<DB>, q: ScopedQuery): Promise<Served> {
+  const serve = SERVERS[q.info.id];
+  return serve ? serve(db, q) : UNSERVABLE;
+}
+
 /** The finest-grain rows of q from the aggregates, or null when only the detail query can answer. */
 export async function fromAggregates(db: Kysely<DB>, q: ScopedQuery): Promise<RawRow[] | null> {
-  const serve = SERVERS[q.info.id];
-  return serve ? serve(db, q) : null;
+  return (await serveAggregates(db, q)).rows;
 }
 
 /** Aggregates are on unless METRICS_AGGREGATES=off (a switch for comparing against the detail queries). */

@@ -21,6 +21,15 @@ const deepFreeze = <T>(x: T): T => {
 };
 
 /**
+ * The reference data this handle holds and its version, without asking the database (null when none
+ * is held, or for a transaction). For a caller whose next statement reads reference_version itself
+ * and starts over with loadReference when it differs (src/metrics/engine.ts).
+ */
+export function heldReference(db: Kysely<DB>): { version: number; data: ReferenceData } | null {
+  return db.isTransaction ? null : (cache.get(db) ?? null);
+}
+
+/**
  * The whole reference data set (small: tens to hundreds of rows), ordered by code, read-only. Every
  * metric query starts here, so a handle keeps it in memory and checks it with one tiny read of the
  * counter the reference tables' triggers bump (a transaction reads it afresh: it may see its own writes).
