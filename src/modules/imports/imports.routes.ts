@@ -127,7 +127,7 @@ export const importsRoutes =
     r.get(
       '/api/imports/batches/:id',
       { config: { permission: 'import:read' }, schema: { params: IdParams } },
-      async (req) => service.batch(req.params.id),
+      async (req) => service.batch(actorOf(req), req.params.id),
     );
 
     r.get(

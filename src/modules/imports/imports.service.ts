@@ -32,6 +32,13 @@ const JOB_KEEP_MS = 60 * 60 * 1000;
 export const uploadDir = (): string => fs.mkdtempSync(path.join(os.tmpdir(), 'marketops-upload-'));
 
 /**
+ * An extract spans every county: only its uploader or a city-wide role allowed to see personal data
+ * may read its rejected rows (the reject file, the errors quoting their values), never a county-bound user.
+ */
+const mayReadRejectedRows = (actor: Actor, uploader: string): boolean =>
+  uploader === actor.username || (can(actor, 'pii:reveal') && actor.countyScope === null);
+
+/**
  * Import jobs started from the web: each upload runs its files in dependency order in the background,
  * through the same pipeline as the CLI; progress can be polled or streamed.
  */
@@ -110,10 +117,17 @@ export function createImportService(deps: { database: Database }) {
 
     batches: (q: { dataset?: string; page: number; pageSize: number }) => listBatches(deps.database.db, q),
 
-    async batch(batchId: number) {
+    /**
+     * A batch and its row errors. The errors quote the rejected values (names, phone numbers, ID
+     * numbers of any county), so only those who may read the reject file see them; others get the
+     * batch with its counts and how many errors are withheld.
+     */
+    async batch(actor: Actor, batchId: number) {
       const b = await getBatch(deps.database.db, batchId);
       if (!b) throw new NotFound('import_batch', batchId);
-      return b;
+      return mayReadRejectedRows(actor, b.actor)
+        ? { ...b, errors_withheld: 0 }
+        : { ...b, errors: [], errors_withheld: b.errors.length };
     },
 
     /** Original columns plus a reason column; only the uploader and roles that may see personal data. */
@@ -124,9 +138,7 @@ export function createImportService(deps: { database: Database }) {
     ): Promise<{ body: Buffer | string; fileName: string }> {
       const b = await getBatch(deps.database.db, batchId);
       if (!b) throw new NotFound('import_batch', batchId);
-      // An extract spans every county: only its uploader or a city-wide role allowed to see personal
-      // data may read its rejected rows, never a county-bound user.
-      if (b.actor !== actor.username && !(can(actor, 'pii:reveal') && actor.countyScope === null)) {
+      if (!mayReadRejectedRows(actor, b.actor)) {
         throw new Forbidden(
           '拒绝行包含全市个人信息，只有上传人和可查看个人信息的全市角色可以下载',
           'reject files hold personal data of every county: only the uploader and city-wide roles allowed to see personal data may download them',
