@@ -6,10 +6,18 @@
  * database is created and dropped), BENCH_ENGINES (default "postgres,pglite"), BENCH_NOTE (recorded).
  * "rowsPerSecWithoutHooks" is the pipeline alone: the time of the derived-data hooks (in the applying
  * transaction and after commit) is subtracted.
+ *
+ * Each engine imports in a child process of its own (this file again, with BENCH_CHILD=<engine>), so
+ * an engine's peak RSS is that of the one process doing its import: the operating system's maximum
+ * resident set of the child (getrusage, which counts the PGlite worker thread, as it is the same
+ * process) up to the end of the last import, before the raw-COPY floor is measured. The parent only
+ * writes the files and collects the children's JSON results.
  */
 import fs from 'node:fs';
 import os from 'node:os';
 import path from 'node:path';
+import { spawn } from 'node:child_process';
+import { fileURLToPath } from 'node:url';
 import pg from 'pg';
 import { sql } from 'kysely';
 import { openEmbedded, openPostgres, type Database } from '../src/db/connect.js';
@@ -21,17 +29,21 @@ import type { DatasetKey } from '../src/datasets/index.js';
 const N = Number(process.env.BENCH_SUBSCRIBERS ?? 1_000_000);
 const ENGINES = (process.env.BENCH_ENGINES ?? 'postgres,pglite').split(',');
 const BASE_URL = process.env.BENCH_DATABASE_URL ?? 'postgres://postgres@127.0.0.1:5432/test';
-const work = fs.mkdtempSync(path.join(os.tmpdir(), 'mo-bench-'));
-let peakRss = 0;
+/** set in a child: the one engine this process imports on */
+const CHILD = process.env.BENCH_CHILD;
+/** the parent's work directory (files, result); a child receives it */
+const work = process.env.BENCH_WORK ?? fs.mkdtempSync(path.join(os.tmpdir(), 'mo-bench-'));
+
+const MiB = (bytes: number) => Math.round(bytes / 2 ** 20);
+/** the process's peak resident set so far (getrusage; Linux reports KiB) */
+const maxRssMiB = () => Math.round(process.resourceUsage().maxRSS / 1024);
+
 let peakStep = 0;
-const sample = setInterval(() => {
-  const rss = process.memoryUsage.rss();
-  peakRss = Math.max(peakRss, rss);
-  peakStep = Math.max(peakStep, rss);
-}, 100);
 
 function writeFile(name: string, header: string, n: number, line: (i: number) => string): string {
   const p = path.join(work, name);
+  // a child imports the files the parent wrote
+  if (CHILD) return p;
   const fd = fs.openSync(p, 'w');
   fs.writeSync(fd, header + '\n');
   let buf = '';
@@ -162,9 +174,15 @@ async function runEngine(engine: string) {
         committedHooksSeconds: number;
         /** the import pipeline alone: both kinds of hooks subtracted */
         rowsPerSecWithoutHooks: number;
+        /** the highest RSS sampled (every 100 ms) during this file's import, and at its end */
         peakRssMiB: number;
+        /** the process's peak RSS (getrusage) from its start to the end of this file's import */
+        maxRssMiB: number;
+        /** PGlite: its WebAssembly memory after this file (it never shrinks: the most held so far) */
+        wasmMemoryMiB?: number;
       }
     > = {};
+    const baselineRssMiB = MiB(process.memoryUsage.rss());
     for (const [dataset, file] of files) {
       peakStep = 0;
       const t0 = performance.now();
@@ -181,43 +199,103 @@ async function runEngine(engine: string) {
         hooksSeconds: Math.round(inTrx * 100) / 100,
         committedHooksSeconds: Math.round(committed * 100) / 100,
         rowsPerSecWithoutHooks: Math.round(r.counts.read / Math.max(0.001, seconds - hooks)),
-        peakRssMiB: Math.round(Math.max(peakStep, process.memoryUsage.rss()) / 2 ** 20),
+        peakRssMiB: MiB(Math.max(peakStep, process.memoryUsage.rss())),
+        maxRssMiB: maxRssMiB(),
       };
+      const mem = database.memory ? await database.memory() : null;
+      if (mem) datasets[dataset].wasmMemoryMiB = MiB(mem.wasmBytes);
       process.stderr.write(
-        `${engine} ${dataset}: ${r.counts.read} rows in ${seconds.toFixed(1)} s (${datasets[dataset].rowsPerSec} rows/s; hooks ${inTrx.toFixed(1)} + ${committed.toFixed(1)} s after commit; ${datasets[dataset].rowsPerSecWithoutHooks} rows/s without; RSS ${datasets[dataset].peakRssMiB} MiB) ${r.status}\n`,
+        `${engine} ${dataset}: ${r.counts.read} rows in ${seconds.toFixed(1)} s (${datasets[dataset].rowsPerSec} rows/s; hooks ${inTrx.toFixed(1)} + ${committed.toFixed(1)} s after commit; ${datasets[dataset].rowsPerSecWithoutHooks} rows/s without; RSS ${datasets[dataset].peakRssMiB} MiB, process peak ${datasets[dataset].maxRssMiB} MiB${mem ? `, wasm ${MiB(mem.wasmBytes)} MiB` : ''}) ${r.status}\n`,
       );
     }
+    // the import's peak, before the floor below adds its own work
+    const peakRssMiB = maxRssMiB();
+    const v8 = process.memoryUsage();
+    const mem = database.memory ? await database.memory() : null;
+    const memory = {
+      /** the main thread's V8 heap and off-heap buffers at the end of the imports */
+      mainHeapMiB: MiB(v8.heapTotal),
+      externalMiB: MiB(v8.external),
+      ...(mem ? { wasmMiB: MiB(mem.wasmBytes), workerHeapMiB: MiB(mem.workerHeapBytes) } : {}),
+    };
     const floor = { bills: await rawCopy(database, 'bills'), payments: await rawCopy(database, 'payments') };
     process.stderr.write(`${engine} raw COPY rows/s: bills ${floor.bills}, payments ${floor.payments}\n`);
-    return { engine, version, datasets, rawCopyRowsPerSec: floor };
+    return {
+      engine,
+      version,
+      /** this engine ran alone in a child process: peakRssMiB is that process's */
+      isolated: true,
+      /** the child's getrusage maxRSS at the end of its last import (before the raw-COPY floor) */
+      peakRssMiB,
+      /** RSS after opening and migrating, before the first file */
+      baselineRssMiB,
+      memory,
+      datasets,
+      rawCopyRowsPerSec: floor,
+    };
   } finally {
     await cleanup();
   }
 }
 
-const results = [];
-for (const e of ENGINES) results.push(await runEngine(e.trim()));
-clearInterval(sample);
-const cpus = os.cpus();
-const entry = {
-  at: new Date().toISOString(),
-  /** BENCH_NOTE: what this run measures (e.g. the commit, "before"/"after") */
-  note: process.env.BENCH_NOTE ?? null,
-  subscribers: N,
-  loadAverage: os.loadavg().map((x) => Math.round(x * 10) / 10),
-  machine: {
-    cpu: cpus[0]?.model ?? 'unknown',
-    cores: cpus.length,
-    ramGiB: Math.round(os.totalmem() / 2 ** 30),
-    node: process.version,
-  },
-  peakRssMiB: Math.round(peakRss / 2 ** 20),
-  results,
-  targets: { postgresRowsPerSec: 150_000, pgliteRowsPerSec: 50_000, peakRssMiB: 400 },
-};
-const out = path.resolve(import.meta.dirname, 'results/import.json');
-fs.mkdirSync(path.dirname(out), { recursive: true });
-const prev = fs.existsSync(out) ? (JSON.parse(fs.readFileSync(out, 'utf8')) as unknown[]) : [];
-fs.writeFileSync(out, JSON.stringify([...prev, entry], null, 2) + '\n');
-process.stdout.write(JSON.stringify(entry, null, 2) + '\n');
-fs.rmSync(work, { recursive: true, force: true });
+type EngineResult = Awaited<ReturnType<typeof runEngine>>;
+
+/** Run one engine's import in a child process (this file with BENCH_CHILD) and read its result. */
+function runChild(engine: string): Promise<EngineResult> {
+  const resultFile = path.join(work, `result-${engine}.json`);
+  const child = spawn(process.execPath, [...process.execArgv, fileURLToPath(import.meta.url)], {
+    env: { ...process.env, BENCH_CHILD: engine, BENCH_WORK: work, BENCH_RESULT: resultFile },
+    stdio: ['ignore', 'inherit', 'inherit'],
+  });
+  return new Promise((resolve, reject) => {
+    child.on('error', reject);
+    child.on('exit', (code) => {
+      if (code !== 0) reject(new Error(`${engine} bench process exited with code ${code}`));
+      else resolve(JSON.parse(fs.readFileSync(resultFile, 'utf8')) as EngineResult);
+    });
+  });
+}
+
+if (CHILD) {
+  const sample = setInterval(() => {
+    peakStep = Math.max(peakStep, process.memoryUsage.rss());
+  }, 100);
+  const result = await runEngine(CHILD);
+  clearInterval(sample);
+  fs.writeFileSync(
+    process.env.BENCH_RESULT ?? path.join(work, `result-${CHILD}.json`),
+    JSON.stringify(result),
+  );
+} else {
+  const results: EngineResult[] = [];
+  try {
+    // one at a time: the engines must not share the machine's memory or cores while measured
+    for (const e of ENGINES) results.push(await runChild(e.trim()));
+  } finally {
+    fs.rmSync(work, { recursive: true, force: true });
+  }
+  const cpus = os.cpus();
+  const entry = {
+    at: new Date().toISOString(),
+    /** BENCH_NOTE: what this run measures (e.g. the commit, "before"/"after") */
+    note: process.env.BENCH_NOTE ?? null,
+    subscribers: N,
+    loadAverage: os.loadavg().map((x) => Math.round(x * 10) / 10),
+    machine: {
+      cpu: cpus[0]?.model ?? 'unknown',
+      cores: cpus.length,
+      ramGiB: Math.round(os.totalmem() / 2 ** 30),
+      node: process.version,
+    },
+    /** the highest of the engines' peaks, each measured in its own process (results[].peakRssMiB) */
+    peakRssMiB: Math.max(0, ...results.map((r) => r.peakRssMiB)),
+    peakRssMeasure: 'per-engine child process, getrusage maxRSS up to the end of its imports',
+    results,
+    targets: { postgresRowsPerSec: 150_000, pgliteRowsPerSec: 50_000, peakRssMiB: 400 },
+  };
+  const out = path.resolve(import.meta.dirname, 'results/import.json');
+  fs.mkdirSync(path.dirname(out), { recursive: true });
+  const prev = fs.existsSync(out) ? (JSON.parse(fs.readFileSync(out, 'utf8')) as unknown[]) : [];
+  fs.writeFileSync(out, JSON.stringify([...prev, entry], null, 2) + '\n');
+  process.stdout.write(JSON.stringify(entry, null, 2) + '\n');
+}

@@ -9,7 +9,7 @@ import path from 'node:path';
 import { pipeline } from 'node:stream/promises';
 import { Readable } from 'node:stream';
 import type { DB } from './schema.js';
-import { PgliteWorkerClient } from './pglite-client.js';
+import { PgliteWorkerClient, type EmbeddedMemory } from './pglite-client.js';
 import { PgliteWorkerDialect, PgliteWorkerDriver } from './pglite-dialect.js';
 
 export type Engine = 'pglite' | 'postgres';
@@ -35,6 +35,8 @@ export type Database = {
   close(): Promise<void>;
   /** Embedded only: a consistent gzip tarball of the data directory. */
   dump?(): Promise<Uint8Array>;
+  /** Embedded only: the engine's memory (benchmarks, diagnostics). */
+  memory?(): Promise<EmbeddedMemory>;
   /** Stream a query's result as CSV text chunks (used by db copy). */
   copyOut(query: string): AsyncIterable<string>;
 };
@@ -80,6 +82,7 @@ export async function openEmbedded(opts: { dataDir?: string; loadDataDir?: Uint8
     exec: (statements) => driver.withConnection(() => client.exec(statements)),
     close: () => db.destroy(),
     dump: () => driver.withConnection(() => client.dump()),
+    memory: () => driver.withConnection(() => client.memory()),
     async *copyOut(query) {
       // PGlite has no COPY TO STDOUT stream: page through with a cursor-free keyset is table-specific,
       // so read it whole per table chunk via COPY to a blob-less text query.
