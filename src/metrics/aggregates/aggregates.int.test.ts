@@ -1,6 +1,6 @@
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { sql } from 'kysely';
-import { createTestDatabase, type TestDatabase } from '../../../test/support/db.js';
+import { createTestDatabase, testEngine, type TestDatabase } from '../../../test/support/db.js';
 import { factories } from '../../../test/support/factories.js';
 import { systemActor } from '../../server/rbac.js';
 import { createRng } from '../../demo/random.js';
@@ -316,4 +316,31 @@ describe('metrics aggregates', () => {
     const only = await runMetric(t.db, sys, { ...q, filters: { county: 'C09' } }, { today: TODAY });
     expect(only.rows).toEqual([{ county: 'C09', value: 0 }]);
   });
+
+  it.runIf(testEngine() === 'pglite')(
+    'prepare the statements that read only aggregates, never one that reads detail rows',
+    async () => {
+      const statements = async () =>
+        (
+          await sql<{ statement: string }>`select statement from pg_prepared_statements`.execute(t.db)
+        ).rows.map((r) => r.statement);
+      await refreshMetricAggregates(t.db);
+      // a month-end cutoff: the pieces alone; an odd cutoff: pieces + the pairs that moved (payments)
+      await runMetric(
+        t.db,
+        sys,
+        { metric: 'receivable', month: '2025-03', by: [], filters: {} },
+        { today: TODAY },
+      );
+      await runMetric(
+        t.db,
+        sys,
+        { metric: 'receivable', month: '2025-02', cutoff: '2025-03-11', by: [], filters: {} },
+        { today: TODAY },
+      );
+      const prepared = await statements();
+      expect(prepared.some((s) => s.includes('mx_bill_state'))).toBe(true);
+      expect(prepared.filter((s) => /from payments/.test(s))).toEqual([]);
+    },
+  );
 });

@@ -44,7 +44,9 @@ type Row = { county: string | null; product?: string | null; month?: string | nu
  * small answer costs to compute): the stale flag, the reference_version and the rows of `query` —
  * computed only when not stale (an uncorrelated subquery runs when first needed) — all from one
  * snapshot. The rows travel as one JSON text: on the embedded engine each result row costs more to
- * hand over than to compute (200 rows: ~3 ms as rows, ~0.5 ms as one JSON value).
+ * hand over than to compute (200 rows: ~3 ms as rows, ~0.5 ms as one JSON value). A prepared
+ * statement on the embedded engine (src/db/prepared.ts) unless the query reads detail rows
+ * (`prepare: false`), whose best plan depends on the parameters.
  */
 async function answer(
   db: Kysely<DB>,
@@ -52,16 +54,20 @@ async function answer(
   dims: readonly Dim[],
   stale: RawBuilder<unknown>,
   query: RawBuilder<unknown>,
+  opts: { prepare: boolean } = { prepare: true },
 ): Promise<Served> {
   // summed in the database to the groups the answer shows (a bucket is a function of the month)
   const keep = dims.filter((c) => q.by.includes(c) || (c === 'month' && q.by.includes('bucket')));
   const cols = keep.map((c) => sql.ref(`q1.${c}`));
   const grouped = sql`select ${sql.join([...cols, sql`sum(q1.num) as num, sum(q1.den) as den`])}
     from (${query}) q1 ${cols.length > 0 ? sql`group by ${sql.join(cols)}` : sql`having count(*) > 0`}`;
-  const r = await sql<{ stale: boolean; ref: number | string; rows: string | null }>`${prepared(sql`
+  const statement = sql`
     select m.stale, m.ref,
       case when m.stale then null else (select coalesce(json_agg(q0), '[]')::text from (${grouped}) q0) end as rows
-    from (select ${stale} as stale, (select version from reference_version) as ref) m`)}`.execute(db);
+    from (select ${stale} as stale, (select version from reference_version) as ref) m`;
+  const r = await sql<{ stale: boolean; ref: number | string; rows: string | null }>`${
+    opts.prepare ? prepared(statement) : statement
+  }`.execute(db);
   const first = r.rows[0];
   if (!first) return UNSERVABLE;
   const refVersion = Number(first.ref);
@@ -159,8 +165,11 @@ async function billState(
 ) {
   const M = sql`between ${d(lo)} and ${d(hi)}`;
   if (await cutoffServable(db, lo, hi, t))
-    return sql`select b.county_code, b.product_code, b.bill_month, b.due, b.collected, b.owed
-      from mx_bill_state b where b.bill_month ${M} and ${pieceAt(t)} and ${scope(q, 'b')}`;
+    return {
+      detail: false,
+      query: sql`select b.county_code, b.product_code, b.bill_month, b.due, b.collected, b.owed
+        from mx_bill_state b where b.bill_month ${M} and ${pieceAt(t)} and ${scope(q, 'b')}`,
+    };
   const P = firstDay(monthOf(t));
   if (Number.isFinite(maxMoved)) {
     const moved = await sql<{ n: number }>`select count(*)::int as n from (
@@ -170,7 +179,8 @@ async function billState(
     if ((moved.rows[0]?.n ?? 0) > maxMoved) return null;
   }
   const before = addDays(P, -1);
-  return sql`
+  // reads the payments and adjustments between the first of t's month and t (detail: true)
+  const query = sql`
     select b.county_code, b.product_code, b.bill_month, b.due, b.collected, b.owed
     from mx_bill_state b where b.bill_month ${M} and ${pieceAt(before)} and ${scope(q, 'b')}
     union all
@@ -197,6 +207,7 @@ async function billState(
       ) p on true
     ) v join subscribers s on s.subscriber_id = v.subscriber_id
     where ${scope(q, 's')}`;
+  return { detail: true, query };
 }
 
 /** Tunables (an object so tests can lower them). billMonthMaxMoved: see billMonth. */
@@ -219,7 +230,8 @@ async function billMonth(db: Kysely<DB>, q: ScopedQuery): Promise<Served> {
     q,
     ['county', 'product'],
     staleIn('metrics.bill', q.month, q.month),
-    sql`select b.county_code as county, b.product_code as product, ${nd} from (${state}) b group by 1, 2`,
+    sql`select b.county_code as county, b.product_code as product, ${nd} from (${state.query}) b group by 1, 2`,
+    { prepare: !state.detail },
   );
 }
 
@@ -234,8 +246,9 @@ async function arrears(db: Kysely<DB>, q: ScopedQuery): Promise<Served> {
     ['county', 'product', 'month'],
     staleIn('metrics.bill', lo, hi),
     sql`select b.county_code as county, b.product_code as product, to_char(b.bill_month, 'YYYY-MM') as month,
-        sum(b.owed) as num, 0 as den from (${state}) b
+        sum(b.owed) as num, 0 as den from (${state.query}) b
       group by 1, 2, 3 having sum(b.owed) <> 0`,
+    { prepare: !state.detail },
   );
 }
 
