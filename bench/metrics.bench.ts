@@ -12,7 +12,7 @@ import pg from 'pg';
 import { openEmbedded, openPostgres, type Database } from '../src/db/connect.js';
 import { migrateToLatest } from '../src/db/migrate.js';
 import { systemActor } from '../src/server/rbac.js';
-import { runMetric, type MetricQuery } from '../src/metrics/index.js';
+import { METRIC_CATALOG, runMetric, type MetricQuery } from '../src/metrics/index.js';
 import { refreshMetricAggregates } from '../src/metrics/aggregates/refresh.js';
 import { lastRefresh } from '../src/metrics/aggregates/register.js';
 import { lastIncremental } from '../src/metrics/aggregates/incremental.js';
@@ -221,6 +221,30 @@ async function main() {
       rows.push(row);
     }
 
+    // every metric of the catalog with its kind's default parameters, by county where it allows it:
+    // the figures outside the families above too (stock, deposits, swaps …), served or not
+    const everyMetric: Record<string, unknown>[] = [];
+    for (const info of METRIC_CATALOG) {
+      const params: Partial<MetricQuery> =
+        info.kind === 'period'
+          ? { from: '2025-10-01', to: '2025-10-31' }
+          : info.kind === 'point'
+            ? { at: '2025-11-30' }
+            : { month: '2025-10' };
+      const q: MetricQuery = {
+        metric: info.id,
+        by: info.cuts.includes('county') ? ['county'] : [],
+        filters: {},
+        ...params,
+      };
+      const t = await timeRuns(Math.min(RUNS, 5), 60_000, () =>
+        runMetric(database.db, sys, q, { today: TODAY }),
+      );
+      const row = { metric: info.id, family: info.family, params, by: q.by, ms: t };
+      log(JSON.stringify(row));
+      everyMetric.push(row);
+    }
+
     const files = await dayFiles(database, path.join(os.tmpdir(), `mx-day-${process.pid}`));
     const [pr, payMs] = await timed(() =>
       importFile(database, { dataset: 'payments', filePath: files.payments, actor: 'bench' }),
@@ -265,6 +289,7 @@ async function main() {
       aggregates_build_ms: buildMs,
       duckdb_load_ms: duckLoadMs,
       queries: rows,
+      every_metric: everyMetric,
       refresh_after_one_day: refresh,
     });
     const out = path.resolve(import.meta.dirname, 'results/metrics.json');
