@@ -86,9 +86,10 @@ async function aggregate(db: Kysely<DB>, p: Prepared): Promise<RawRow[]> {
 
 /**
  * The fast path, one round trip: validate against the reference data the handle holds, and let the
- * aggregate statement read reference_version in its own snapshot. Null (then the caller validates
- * against freshly read reference data) when none is held, it has changed, or validation against it
- * failed (a code added since is valid now).
+ * aggregate statement read reference_version in its own snapshot (when the aggregates ran no statement
+ * that did, loadReference checks it: it answers with the held object while the version is unchanged).
+ * Null (then the caller validates against freshly read reference data) when none is held, it has
+ * changed, or validation against it failed (a code added since is valid now).
  */
 async function withHeldReference(
   db: Kysely<DB>,
@@ -105,7 +106,8 @@ async function withHeldReference(
     return null;
   }
   const served = await serveAggregates(db, p.sq);
-  if (served.refVersion !== held.version) return null;
+  const current = served.refVersion === null && (await loadReference(db)) === held.data;
+  if (served.refVersion !== held.version && !current) return null;
   return { p, raw: served.rows ?? (await aggregate(db, p)) };
 }
 
