@@ -93,35 +93,52 @@ export function splitPeriod(
 }
 
 export type Grain = 'month' | 'day';
-/** The month of a row of a rollup (its month column) or of a day table (its day's month). */
-export const rowMonth = (grain: Grain, a: string): RawBuilder<unknown> =>
-  grain === 'month'
-    ? sql.ref(`${a}.month`)
-    : sql`date_trunc('month', ${sql.ref(`${a}.day`)}::timestamp)::date`;
+
+/** One part of a period read by byPeriod: its grain, its table and, for a table alias, its rows' month and period test. */
+export type PeriodPart = {
+  grain: Grain;
+  table: RawBuilder<unknown>;
+  month: (alias: string) => RawBuilder<unknown>;
+  within: (alias: string) => RawBuilder<unknown>;
+};
 
 /**
- * A day-grain aggregate over [from, to]: `part(grain, within)` builds the part read from the month
- * rollup (grain 'month', the whole months) or from the day table (grain 'day', the days around them);
- * `within(alias)` is that part's period condition. The parts cover disjoint months.
+ * A day-grain aggregate over [from, to]: `part` builds the part read from the month rollup
+ * (`tables.month`, the whole months) and the one read from the day table (`tables.day`, the days
+ * around them). The parts cover disjoint months.
  */
 export function byPeriod(
   from: string,
   to: string,
-  part: (grain: Grain, within: (alias: string) => RawBuilder<unknown>) => RawBuilder<unknown>,
+  tables: Record<Grain, string>,
+  part: (p: PeriodPart) => RawBuilder<unknown>,
 ): RawBuilder<unknown> {
   const { months, days } = splitPeriod(from, to);
   const parts: RawBuilder<unknown>[] = [];
   if (months) {
     const [lo, hi] = months;
-    parts.push(part('month', (a) => sql`${sql.ref(`${a}.month`)} between ${d(lo)} and ${d(hi)}`));
+    parts.push(
+      part({
+        grain: 'month',
+        table: sql.table(tables.month),
+        month: (a) => sql.ref(`${a}.month`),
+        within: (a) => sql`${sql.ref(`${a}.month`)} between ${d(lo)} and ${d(hi)}`,
+      }),
+    );
   }
   if (days.length > 0) {
-    const within = (a: string) =>
-      sql`(${sql.join(
-        days.map(([x, y]) => sql`${sql.ref(`${a}.day`)} between ${d(x)} and ${d(y)}`),
-        sql` or `,
-      )})`;
-    parts.push(part('day', within));
+    parts.push(
+      part({
+        grain: 'day',
+        table: sql.table(tables.day),
+        month: (a) => sql`date_trunc('month', ${sql.ref(`${a}.day`)}::timestamp)::date`,
+        within: (a) =>
+          sql`(${sql.join(
+            days.map(([x, y]) => sql`${sql.ref(`${a}.day`)} between ${d(x)} and ${d(y)}`),
+            sql` or `,
+          )})`,
+      }),
+    );
   }
   return sql.join(parts, sql` union all `);
 }

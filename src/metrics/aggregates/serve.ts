@@ -10,7 +10,6 @@ import {
   d,
   isMonthEnd,
   isMonthStart,
-  rowMonth,
   scope,
   staleIn,
   UNSERVABLE,
@@ -171,12 +170,9 @@ async function orders(db: Kysely<DB>, q: ScopedQuery): Promise<Served> {
   const parts = byPeriod(
     q.from,
     q.to,
-    (
-      grain,
-      within,
-    ) => sql`select o.county_code, o.product_code, ${rowMonth(grain, 'o')} as m, sum(${sign}) as num
-      from ${sql.table(grain === 'month' ? 'mx_orders_monthly' : 'mx_orders_daily')} o
-      where ${within('o')} and o.order_type in (${sql.join(types)}) and ${scope(q, 'o')}
+    { month: 'mx_orders_monthly', day: 'mx_orders_daily' },
+    (p) => sql`select o.county_code, o.product_code, ${p.month('o')} as m, sum(${sign}) as num
+      from ${p.table} o where ${p.within('o')} and o.order_type in (${sql.join(types)}) and ${scope(q, 'o')}
       group by 1, 2, 3`,
   );
   return answer(
@@ -303,8 +299,9 @@ async function cash(db: Kysely<DB>, q: ScopedQuery): Promise<Served> {
   const parts = byPeriod(
     q.from,
     q.to,
-    (grain, within) => sql`select x.outlet_code, ${rowMonth(grain, 'x')} as m, ${num[grain]} as num
-      from ${sql.table(grain === 'month' ? 'mx_cash_monthly' : 'mx_cash_daily')} x where ${within('x')} group by 1, 2`,
+    { month: 'mx_cash_monthly', day: 'mx_cash_daily' },
+    (p) => sql`select x.outlet_code, ${p.month('x')} as m, ${num[p.grain]} as num
+      from ${p.table} x where ${p.within('x')} group by 1, 2`,
   );
   return answer(
     db,
@@ -322,10 +319,10 @@ async function terminals(db: Kysely<DB>, q: ScopedQuery): Promise<Served> {
   const parts = byPeriod(
     q.from,
     q.to,
-    (grain, within) => sql`select t.county_code, t.product_code, ${rowMonth(grain, 't')} as m,
+    { month: 'mx_terminal_monthly', day: 'mx_terminal_recovery' },
+    (p) => sql`select t.county_code, t.product_code, ${p.month('t')} as m,
         sum(t.recovered) as num, sum(t.orders) as den
-      from ${sql.table(grain === 'month' ? 'mx_terminal_monthly' : 'mx_terminal_recovery')} t
-      where ${within('t')} and ${scope(q, 't')} group by 1, 2, 3`,
+      from ${p.table} t where ${p.within('t')} and ${scope(q, 't')} group by 1, 2, 3`,
   );
   return answer(
     db,
