@@ -1,8 +1,16 @@
-import { sql } from 'kysely';
+import { sql, type RawBuilder } from 'kysely';
 import { infoOf as info } from './catalog.js';
 import { SUBSCRIBER_COLUMNS, SUB_COLS, col, d } from './common.js';
 import type { MetricDef } from './types.js';
 import { moveDeltaSql } from '../ingest/pipeline/stock.js';
+
+/**
+ * A recover_in move `m` that recovers the terminal of disconnect order `o`: the subscriber's, from 7
+ * days before the order to 30 after (the metric's records and its aggregate's refresh).
+ */
+export const recoversTerminal = (m: string, o: string): RawBuilder<unknown> =>
+  sql`${sql.ref(`${m}.subscriber_id`)} = ${sql.ref(`${o}.subscriber_id`)} and ${sql.ref(`${m}.move_type`)} = 'recover_in'
+    and ${sql.ref(`${m}.moved_day`)} between ${sql.ref(`${o}.order_day`)} - 7 and ${sql.ref(`${o}.order_day`)} + 30`;
 
 const MOVE_COLUMNS = [
   col('county', '县区', 'County'),
@@ -40,8 +48,7 @@ export const terminalsMetrics: MetricDef[] = [
       join products p on p.product_code = s.product_code and p.needs_terminal
       left join lateral (
         select m.move_id, m.moved_at from stock_moves m
-        where m.subscriber_id = o.subscriber_id and m.move_type = 'recover_in'
-          and m.moved_day between o.order_day - 7 and o.order_day + 30
+        where ${recoversTerminal('m', 'o')}
         order by m.moved_at, m.move_id limit 1
       ) rc on true
       where o.order_type = 'disconnect' and o.order_day between ${d(q.from)} and ${d(q.to)}`,

@@ -1,6 +1,7 @@
 import { sql, type Kysely, type RawBuilder } from 'kysely';
 import type { DB } from '../../db/schema.js';
 import { addMonths, endOfMonth, firstDay, monthOf } from '../../core/dates.js';
+import { recoversTerminal } from '../terminals.metrics.js';
 
 /*
  * Recompute the aggregate slices the source-table triggers marked stale (derived_stale, family
@@ -124,9 +125,7 @@ async function refreshTerminals(db: Kysely<DB>, months: readonly string[]): Prom
     await sql`
       insert into mx_terminal_recovery (day, county_code, product_code, orders, recovered)
       select o.order_day, s.county_code, s.product_code, count(*),
-        count(*) filter (where exists (select 1 from stock_moves m
-          where m.subscriber_id = o.subscriber_id and m.move_type = 'recover_in'
-            and m.moved_day between o.order_day - 7 and o.order_day + 30))
+        count(*) filter (where exists (select 1 from stock_moves m where ${recoversTerminal('m', 'o')}))
       from orders o join subscribers s on s.subscriber_id = o.subscriber_id
       join products p on p.product_code = s.product_code and p.needs_terminal
       where o.order_type = 'disconnect' and o.order_day between ${lo} and ${hi}
