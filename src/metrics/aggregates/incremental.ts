@@ -3,7 +3,7 @@ import type { DB } from '../../db/schema.js';
 import { onBatchApplied, type BatchChange } from '../../ingest/hooks.js';
 import { DATASETS } from '../../datasets/index.js';
 import { localDate } from '../../ingest/pipeline/change.js';
-import { lockAggregates, runningState } from './refresh.js';
+import { cashOfDays, lockAggregates, runningState } from './refresh.js';
 
 /*
  * Incremental maintenance of the bill-month and cash aggregates inside an import batch's own
@@ -232,15 +232,8 @@ async function cashDays(trx: Transaction<DB>, change: BatchChange): Promise<numb
   // per day through the day indexes (lateral): one day of payments, not the whole table
   await sql`
     insert into mx_cash_daily (outlet_code, day, expected, banked)
-    select u.outlet_code, u.day, sum(u.expected)::bigint, sum(u.banked)::bigint from mx_inc_days dd cross join lateral (
-      select p.outlet_code, p.paid_day as day, p.amount as expected, 0::bigint as banked
-      from payments p where p.paid_day = dd.day and p.channel = 'cash' and p.outlet_code is not null
-      union all
-      select r.outlet_code, r.refunded_day, -r.amount, 0
-      from refunds r where r.refunded_day = dd.day and r.channel = 'cash' and r.outlet_code is not null
-      union all
-      select c.outlet_code, c.business_date, 0, c.amount from cash_deposits c where c.business_date = dd.day
-    ) u group by 1, 2`.execute(trx);
+    select u.outlet_code, u.day, sum(u.expected)::bigint, sum(u.banked)::bigint from mx_inc_days dd
+    cross join lateral (${cashOfDays((day) => sql`${day} = dd.day`)}) u group by 1, 2`.execute(trx);
   const n = await sql<{ n: number }>`select count(*)::int as n from mx_inc_days`.execute(trx);
   await sql`delete from derived_stale where family = 'metrics.cash' and marked_xid = pg_current_xact_id()
     and period in (select distinct date_trunc('month', day)::date from mx_inc_days)`.execute(trx);

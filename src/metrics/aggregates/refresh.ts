@@ -134,6 +134,20 @@ async function refreshTerminals(db: Kysely<DB>, months: readonly string[]): Prom
   await clear(db, 'metrics.terminals', months);
 }
 
+/**
+ * The cash movements of the days `on` selects (a test on each source's local day column): cash
+ * payments and cash refunds taken at an outlet (expected), and what the outlets banked. Summed per
+ * outlet and day into mx_cash_daily by the refresh and by the in-batch fold.
+ */
+export const cashOfDays = (on: (day: RawBuilder<unknown>) => RawBuilder<unknown>): RawBuilder<unknown> => sql`
+  select p.outlet_code, p.paid_day as day, p.amount as expected, 0::bigint as banked
+  from payments p where ${on(sql`p.paid_day`)} and p.channel = 'cash' and p.outlet_code is not null
+  union all
+  select r.outlet_code, r.refunded_day, -r.amount, 0
+  from refunds r where ${on(sql`r.refunded_day`)} and r.channel = 'cash' and r.outlet_code is not null
+  union all
+  select c.outlet_code, c.business_date, 0, c.amount from cash_deposits c where ${on(sql`c.business_date`)}`;
+
 /** Cash per outlet-day: cash payments − cash refunds taken at the outlet, and what it banked. */
 async function refreshCash(db: Kysely<DB>, months: readonly string[]): Promise<void> {
   for (const m of months) {
@@ -142,15 +156,8 @@ async function refreshCash(db: Kysely<DB>, months: readonly string[]): Promise<v
     await sql`delete from mx_cash_daily where day between ${lo} and ${hi}`.execute(db);
     await sql`
       insert into mx_cash_daily (outlet_code, day, expected, banked)
-      select outlet_code, day, sum(expected)::bigint, sum(banked)::bigint from (
-        select outlet_code, paid_day as day, amount as expected, 0::bigint as banked
-        from payments where channel = 'cash' and outlet_code is not null and paid_day between ${lo} and ${hi}
-        union all
-        select outlet_code, refunded_day, -amount, 0
-        from refunds where channel = 'cash' and outlet_code is not null and refunded_day between ${lo} and ${hi}
-        union all
-        select outlet_code, business_date, 0, amount from cash_deposits where business_date between ${lo} and ${hi}
-      ) u group by 1, 2`.execute(db);
+      select u.outlet_code, u.day, sum(u.expected)::bigint, sum(u.banked)::bigint
+      from (${cashOfDays((day) => sql`${day} between ${lo} and ${hi}`)}) u group by 1, 2`.execute(db);
   }
   await clear(db, 'metrics.cash', months);
 }
