@@ -43,6 +43,9 @@ async function tablesOf(db: Database): Promise<TableInfo[]> {
   return out;
 }
 
+/** Tables the migrations seed with a row of their own: the source's rows replace it. */
+const SEEDED = new Set(['reference_version']);
+
 const q = (s: string) => `"${s.replace(/"/g, '""')}"`;
 
 /**
@@ -52,14 +55,24 @@ const q = (s: string) => `"${s.replace(/"/g, '""')}"`;
 export async function copyDatabase(source: Database, target: Database): Promise<[string, number][]> {
   const tables = await tablesOf(source);
   for (const t of tables) {
-    const r = await sql<{ n: number }>`select count(*)::int as n from ${sql.table(t.table)}`.execute(target.db);
+    if (SEEDED.has(t.table)) continue;
+    const r = await sql<{ n: number }>`select count(*)::int as n from ${sql.table(t.table)}`.execute(
+      target.db,
+    );
     if ((r.rows[0]?.n ?? 0) > 0) {
-      throw new Conflict(`目标数据库的表 ${t.table} 不为空`, `target table ${t.table} is not empty; copy needs an empty database`);
+      throw new Conflict(
+        `目标数据库的表 ${t.table} 不为空`,
+        `target table ${t.table} is not empty; copy needs an empty database`,
+      );
     }
   }
   const counts: [string, number][] = [];
   for (const t of tables) {
     const cols = t.columns.map(q).join(', ');
+    if (SEEDED.has(t.table)) await sql`delete from ${sql.table(t.table)}`.execute(target.db);
+    // the rows are copied as they are: the target's triggers (stale marks, month rollups, reference
+    // version) must not add rows of their own that the copy then brings again
+    await sql`alter table ${sql.table(t.table)} disable trigger user`.execute(target.db);
     let n = 0;
     let buf = '';
     for await (const chunk of source.copyOut(`select ${cols} from ${q(t.table)}`)) {
@@ -72,6 +85,7 @@ export async function copyDatabase(source: Database, target: Database): Promise<
       }
     }
     if (buf) n += await target.copyRows(t.table, t.columns, buf);
+    await sql`alter table ${sql.table(t.table)} enable trigger user`.execute(target.db);
     counts.push([t.table, n]);
   }
   // serial sequences continue after the copied ids
@@ -80,7 +94,9 @@ export async function copyDatabase(source: Database, target: Database): Promise<
     from information_schema.columns c
     where c.table_schema = 'public' and c.column_default like 'nextval(%'`.execute(target.db);
   for (const s of seqs.rows) {
-    await sql`select setval(${s.seq}::regclass, coalesce((select max(${sql.ref(s.col)}) from ${sql.table(s.tbl)}), 0) + 1, false)`.execute(target.db);
+    await sql`select setval(${s.seq}::regclass, coalesce((select max(${sql.ref(s.col)}) from ${sql.table(s.tbl)}), 0) + 1, false)`.execute(
+      target.db,
+    );
   }
   return counts;
 }

@@ -6,8 +6,10 @@ import { createTestDatabase, testEngine, type TestDatabase } from '../support/db
 import { openPostgres, type Database } from '../../src/db/connect.js';
 import { migrateToLatest } from '../../src/db/migrate.js';
 import { copyDatabase } from '../../src/db/copy.js';
+import { refreshMetricAggregates } from '../../src/metrics/aggregates/refresh.js';
 
-const PG_URL = process.env.DATABASE_URL ?? 'postgres://postgres@127.0.0.1:5432/test';
+// the server's own database always exists (a 'test' database may not)
+const PG_URL = process.env.DATABASE_URL || 'postgres://postgres@127.0.0.1:5432/postgres';
 
 async function pgAvailable(): Promise<boolean> {
   const c = new pg.Client({ connectionString: PG_URL, connectionTimeoutMillis: 2000 });
@@ -37,11 +39,18 @@ describe.runIf(testEngine() === 'pglite')('copy embedded → PostgreSQL', () => 
     await sql`insert into packages values ('K1','套餐','BB',5900,'monthly',null,null)`.execute(source.db);
     await sql`insert into subscribers (subscriber_id, account_id, customer_name, county_code, product_code, package_code, install_date, status)
               values ('S1','A1','张三','C01','BB','K1','2025-01-01','normal')`.execute(source.db);
-    await sql`insert into payments (payment_id, subscriber_id, bill_month, paid_at, amount, channel)
-              values ('P1','S1','2026-06-01','2026-06-30 23:30:00+08', 12345, 'cash')`.execute(source.db);
+    await sql`insert into outlets (outlet_code, outlet_name, county_code) values ('O1','城区厅','C01')`.execute(
+      source.db,
+    );
+    await sql`insert into payments (payment_id, subscriber_id, bill_month, paid_at, amount, channel, outlet_code)
+              values ('P1','S1','2026-06-01','2026-06-30 23:30:00+08', 12345, 'cash', 'O1')`.execute(
+      source.db,
+    );
     await sql`insert into audit_log (actor, action, entity, detail) values ('t','create','x','{"a":[1,2]}')`.execute(
       source.db,
     );
+    // derived data too: aggregates, their month rollups (kept by triggers) and the reference version
+    await refreshMetricAggregates(source.db);
     if (available) {
       const c = new pg.Client({ connectionString: PG_URL });
       await c.connect();
@@ -75,7 +84,17 @@ describe.runIf(testEngine() === 'pglite')('copy embedded → PostgreSQL', () => 
         target!.db,
       );
       expect([table, r.rows[0]?.n]).toEqual([table, n]);
+      // the same rows, not only as many: nothing added by the target's triggers
+      const rows = async (d: Database) =>
+        (
+          await sql<{
+            s: string | null;
+          }>`select string_agg(x::text, E'\n' order by x::text) as s from ${sql.table(table)} x`.execute(d.db)
+        ).rows[0]?.s ?? null;
+      expect([table, await rows(target!)]).toEqual([table, await rows(source)]);
     }
+    expect(map.get('mx_cash_monthly')).toBeGreaterThan(0);
+    expect(map.get('reference_version')).toBe(1);
     const p = await target!.db
       .selectFrom('payments')
       .select(['paid_day', 'amount', 'paid_at'])
