@@ -39,7 +39,31 @@ export type Database = {
   memory?(): Promise<EmbeddedMemory>;
   /** Stream a query's result as CSV text chunks (used by db copy). */
   copyOut(query: string): AsyncIterable<string>;
+  /**
+   * PostgreSQL only: run `fn` on one connection of its own, with a Kysely instance and a COPY bound to
+   * it, so a transaction begun on that Kysely can also bulk-load (the importer's direct path).
+   */
+  pinned?<T>(fn: (db: Kysely<DB>, copy: CopyFn) => Promise<T>): Promise<T>;
 };
+
+export type CopyFn = (table: string, columns: readonly string[], csv: string | Uint8Array) => Promise<number>;
+
+/** COPY csv into a table over one pg client. */
+async function copyOver(
+  client: pg.PoolClient,
+  table: string,
+  columns: readonly string[],
+  csv: string | Uint8Array,
+): Promise<number> {
+  if (csv.length === 0) return 0;
+  const cols = columns.map(quoteIdent).join(', ');
+  const stream = client.query(copyFrom(`COPY ${quoteIdent(table)} (${cols}) FROM STDIN WITH (FORMAT csv)`));
+  await pipeline(
+    Readable.from([typeof csv === 'string' ? csv : Buffer.from(csv.buffer, csv.byteOffset, csv.byteLength)]),
+    stream,
+  );
+  return Number(stream.rowCount ?? 0);
+}
 
 const execFileAsync = promisify(execFile);
 
@@ -164,19 +188,27 @@ export async function openPostgres(url: string, opts: { max?: number } = {}): Pr
       if (csv.length === 0) return 0;
       const client = await pool.connect();
       try {
-        const cols = columns.map(quoteIdent).join(', ');
-        const stream = client.query(
-          copyFrom(`COPY ${quoteIdent(table)} (${cols}) FROM STDIN WITH (FORMAT csv)`),
-        );
-        await pipeline(
-          Readable.from([
-            typeof csv === 'string' ? csv : Buffer.from(csv.buffer, csv.byteOffset, csv.byteLength),
-          ]),
-          stream,
-        );
-        return Number(stream.rowCount ?? 0);
+        return await copyOver(client, table, columns, csv);
       } finally {
         client.release();
+      }
+    },
+    async pinned(fn) {
+      const client = await pool.connect();
+      // a pool of this one client: Kysely checks it out and back for each query and transaction
+      const one = { connect: async () => Object.assign(client, { release: () => {} }), end: async () => {} };
+      const release = client.release.bind(client);
+      const pinnedDb = new Kysely<DB>({ dialect: new PostgresDialect({ pool: one as unknown as pg.Pool }) });
+      let broken: Error | undefined;
+      try {
+        return await fn(pinnedDb, (table, columns, csv) => copyOver(client, table, columns, csv));
+      } catch (e) {
+        // a connection left mid-COPY or mid-transaction is not handed back to the pool
+        broken = e instanceof Error ? e : new Error(String(e));
+        throw e;
+      } finally {
+        await pinnedDb.destroy();
+        release(broken);
       }
     },
     async exec(statements) {

@@ -15,10 +15,15 @@ import {
   dropOrphanStaging,
   dropStaging,
   newStaging,
+  OneInFlight,
+  stagedFields,
+  CHUNK_BYTES,
+  CHUNK_ROWS,
   type Staging,
 } from './staging.js';
 import { validateStaged } from './validate.js';
 import { referencesSeen } from './references.js';
+import { DIRECT_MIN_ROWS, directEligible, importDirect } from './direct-load.js';
 import { trace } from './trace.js';
 
 export type ImportStatus = 'imported' | 'partial' | 'rejected' | 'already_imported';
@@ -40,11 +45,13 @@ export type ImportFileOptions = {
   actor: string;
   allowPartial?: boolean;
   onProgress?: (p: ImportProgress) => void;
+  /**
+   * Files estimated to hold at least this many rows try the direct path on PostgreSQL (direct-load.ts);
+   * default DIRECT_MIN_ROWS. Tests lower it to take that path with small files.
+   */
+  directMinRows?: number;
 };
 
-/** Rows per COPY: large enough for COPY speed, small enough that other requests get the database between chunks. */
-const CHUNK_ROWS = 10_000;
-const CHUNK_BYTES = 4 << 20;
 /** The report keeps at most this many errors in memory and in the batch record; import_rejects has them all. */
 export const MAX_REPORTED_ERRORS = 10_000;
 
@@ -108,6 +115,31 @@ export async function importFile(database: Database, opts: ImportFileOptions): P
       allowPartial: opts.allowPartial ?? false,
       startedAt,
     };
+
+    if (directEligible(database, def)) {
+      const onProgress = opts.onProgress;
+      const direct = await importDirect(database, {
+        ...common,
+        filePath: opts.filePath,
+        minRows: opts.directMinRows ?? DIRECT_MIN_ROWS,
+        onProgress: onProgress && ((rows, file) => reportProgress(file, rows, startedAt, onProgress)),
+      });
+      if (direct !== null) {
+        onProgress?.({
+          rows: direct.counts.read,
+          rowsPerSec: rate(direct.counts.read, startedAt),
+          percent: 100,
+        });
+        return {
+          ...base,
+          status: 'imported',
+          batch_id: direct.batchId,
+          counts: direct.counts,
+          unknown_columns: direct.unknownColumns,
+          errors: [],
+        };
+      }
+    }
 
     let opened: OpenedFile;
     try {
@@ -178,6 +210,18 @@ export async function importFile(database: Database, opts: ImportFileOptions): P
 const rate = (rows: number, since: Date) =>
   Math.round(rows / Math.max(0.001, (Date.now() - since.getTime()) / 1000));
 
+/** Progress while rows are read: the share of the file's bytes read so far (100 only when applied). */
+export function reportProgress(
+  opened: OpenedFile,
+  read: number,
+  started: Date,
+  onProgress: (p: ImportProgress) => void,
+): void {
+  const p = opened.progress();
+  const percent = p.bytesTotal > 0 ? Math.min(99, Math.floor((p.bytesRead / p.bytesTotal) * 100)) : 0;
+  onProgress({ rows: read, rowsPerSec: rate(read, started), percent });
+}
+
 async function rejectWhole(
   database: Database,
   common: {
@@ -218,35 +262,22 @@ async function stageRows(
   let read = 0;
   const rows = new CopyBuffer();
   const errs = new CopyBuffer(64 << 10);
-  // one COPY in flight while the next chunk is parsed: the database (another process, or the PGlite
-  // worker thread) loads a chunk while this thread reads and parses the following one
-  let inFlight: Promise<unknown> = Promise.resolve();
-  let copyFailed: unknown = null;
+  const loads = new OneInFlight();
   const flush = async () => {
-    await inFlight;
-    if (copyFailed !== null) throw copyFailed;
     const rowsCsv = rows.rows > 0 ? rows.take() : null;
     const errsCsv = errs.rows > 0 ? errs.take() : null;
-    inFlight = (async () => {
+    await loads.send(async () => {
       if (rowsCsv) await database.copyRows(st.rows, ['row_no', ...cols], rowsCsv);
       if (errsCsv) await database.copyRows(st.errors, ['row_no', 'raw', 'errors'], errsCsv);
-    })().catch((e: unknown) => {
-      copyFailed = e;
     });
-    if (onProgress) {
-      const p = opened.progress();
-      const percent = p.bytesTotal > 0 ? Math.min(99, Math.floor((p.bytesRead / p.bytesTotal) * 100)) : 0;
-      onProgress({ rows: read, rowsPerSec: rate(read, started), percent });
-    }
+    if (onProgress) reportProgress(opened, read, started, onProgress);
   };
   try {
     for await (const row of opened.rows) {
       read++;
       const v = row.values;
       if (v !== null && row.errors.length === 0) {
-        let line = String(row.rowNo);
-        for (const k of cols) line += `,${csvField(v[k])}`;
-        rows.push(`${line}\n`);
+        rows.push(`${row.rowNo},${stagedFields(cols, v)}\n`);
       } else {
         errs.push(
           `${row.rowNo},${csvField(JSON.stringify(Object.entries(row.raw)))},${csvField(JSON.stringify(row.errors))}\n`,
@@ -257,9 +288,9 @@ async function stageRows(
     await flush();
   } finally {
     // a reader failure (ImportFileError) must not leave a COPY running into the dropped staging tables
-    await inFlight;
+    await loads.settle();
   }
-  if (copyFailed !== null) throw copyFailed;
+  await loads.drain();
   return read;
 }
 

@@ -32,6 +32,13 @@ async function fingerprint(db: Database['db'] | Transaction<DB>, def: DatasetDef
 export const referencesSeen = (database: Database, def: DatasetDef): Promise<RefsSeen> =>
   fingerprint(database.db, def);
 
+/** Block writers of the tables `def` references until the transaction ends (SHARE: readers go on). */
+export async function lockReferencedTables(trx: Transaction<DB>, def: DatasetDef): Promise<void> {
+  const tables = [...new Set(referencedBy(def).map((c) => DATASETS[c.ref].table))];
+  if (tables.length === 0) return;
+  await sql`lock table ${sql.join(tables.map((t) => sql.table(t)))} in share mode`.execute(trx);
+}
+
 /**
  * Inside the applying transaction: block writers of the referenced tables until commit (SHARE lock,
  * readers are not blocked), and when a batch of a referenced dataset landed or was undone since the
@@ -45,8 +52,7 @@ export async function lockReferences(
 ): Promise<void> {
   const cols = referencedBy(def);
   if (cols.length === 0) return;
-  const tables = [...new Set(cols.map((c) => DATASETS[c.ref].table))];
-  await sql`lock table ${sql.join(tables.map((t) => sql.table(t)))} in share mode`.execute(trx);
+  await lockReferencedTables(trx, def);
   if (seen !== null && (await fingerprint(trx, def)) === seen) return;
   for (const c of cols) {
     const ref = DATASETS[c.ref];

@@ -68,6 +68,17 @@ export async function dropOrphanStaging(database: Database): Promise<number> {
   return n;
 }
 
+/** Rows per COPY: large enough for COPY speed, small enough that other requests get the database between chunks. */
+export const CHUNK_ROWS = 10_000;
+export const CHUNK_BYTES = 4 << 20;
+
+/** A parsed row's values as COPY csv fields, in the dataset's column order. */
+export function stagedFields(cols: readonly string[], v: Record<string, unknown>): string {
+  let line = csvField(v[cols[0] as string]);
+  for (let i = 1; i < cols.length; i++) line += `,${csvField(v[cols[i] as string])}`;
+  return line;
+}
+
 /** One value as a COPY csv field: NULL is an empty unquoted field, text is always quoted. */
 export function csvField(v: unknown): string {
   if (v === null || v === undefined) return '';
@@ -119,5 +130,33 @@ export class CopyBuffer {
     this.pos = 0;
     this.rows = 0;
     return out;
+  }
+}
+
+/**
+ * One load in flight while the caller parses the next chunk: the database (another process, or the
+ * PGlite worker thread) loads a chunk while this thread reads and parses the following one. A failed
+ * load is thrown by the next send() or by drain().
+ */
+export class OneInFlight {
+  private inFlight: Promise<unknown> = Promise.resolve();
+  private failed: unknown = null;
+
+  async send(job: () => Promise<unknown>): Promise<void> {
+    await this.drain();
+    this.inFlight = job().catch((e: unknown) => {
+      this.failed = e;
+    });
+  }
+
+  /** Wait for the load in flight; throw its failure, if any. */
+  async drain(): Promise<void> {
+    await this.inFlight;
+    if (this.failed !== null) throw this.failed;
+  }
+
+  /** Wait for the load in flight, ignoring its failure (cleanup before another error is thrown). */
+  async settle(): Promise<void> {
+    await this.inFlight;
   }
 }

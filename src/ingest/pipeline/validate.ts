@@ -53,10 +53,24 @@ export async function validateStaged(input: ValidateInput): Promise<void> {
   });
 }
 
-async function runChecks(input: ValidateInput, db: Kysely<DB>): Promise<void> {
+/**
+ * The checks of the direct path (direct-load.ts), inside its transaction: every check but the duplicate
+ * keys, which the table's unique index enforces there. Not for stock moves (their stock check reads the
+ * stored moves, which on that path already hold the file's).
+ */
+export async function validateStagedIn(trx: Kysely<DB>, input: ValidateInput): Promise<void> {
+  if (input.def.key === 'stock_moves') throw new Error('stock moves are validated before they are stored');
+  await runChecks(input, trx, { duplicates: false });
+}
+
+async function runChecks(
+  input: ValidateInput,
+  db: Kysely<DB>,
+  opts: { duplicates: boolean } = { duplicates: true },
+): Promise<void> {
   await checkReferences(input, db);
   trace('refs');
-  await checkDuplicateKeys(input, db);
+  if (opts.duplicates) await checkDuplicateKeys(input, db);
   trace('dups');
   if (input.def.key === 'subscribers') await checkPackageProduct(input, db);
   if (input.def.key === 'stock_moves') {
