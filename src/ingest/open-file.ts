@@ -23,8 +23,12 @@ export type OpenedFile = {
   /** column key → header as written (only for present columns) */
   columnOf: Record<string, string>;
   unknownColumns: string[];
-  /** streaming, bounded memory; fully blank rows are skipped but counted in rowNo. Iterate once. */
+  /**
+   * Streaming, bounded memory; fully blank rows are skipped but counted in rowNo. Iterate `rows` or
+   * `batches` (the same rows a read of the file at a time, never empty), once.
+   */
   rows: AsyncIterable<ParsedRow>;
+  batches: AsyncIterable<ParsedRow[]>;
   progress(): { bytesRead: number; bytesTotal: number };
 };
 
@@ -131,19 +135,23 @@ async function bind(source: SheetSource, def: DatasetDef): Promise<OpenedFile> {
 
   const parseRow = createRowParser(def, { header, indexOf }, { date1904: source.date1904 });
   let started = false;
-  async function* rows(): AsyncGenerator<ParsedRow> {
-    if (started) throw new Error('OpenedFile.rows can be iterated only once');
+  async function* batches(): AsyncGenerator<ParsedRow[]> {
+    if (started) throw new Error('OpenedFile rows can be iterated only once');
     started = true;
     try {
       for (;;) {
-        const r = await source.rows.next();
+        const r = await source.batches.next();
         if (r.done) return;
-        if (isBlankRow(r.value.cells)) continue;
-        yield parseRow(r.value.rowNo, r.value.cells);
+        const out: ParsedRow[] = [];
+        for (const raw of r.value) if (!isBlankRow(raw.cells)) out.push(parseRow(raw.rowNo, raw.cells));
+        if (out.length > 0) yield out;
       }
     } finally {
       await source.close();
     }
+  }
+  async function* rows(): AsyncGenerator<ParsedRow> {
+    for await (const batch of batches()) yield* batch;
   }
 
   return {
@@ -154,6 +162,7 @@ async function bind(source: SheetSource, def: DatasetDef): Promise<OpenedFile> {
     columnOf,
     unknownColumns,
     rows: { [Symbol.asyncIterator]: rows },
+    batches: { [Symbol.asyncIterator]: batches },
     progress: () => source.progress(),
   };
 }

@@ -108,22 +108,23 @@ export async function importDirect(
     if (e instanceof ImportFileError) return null;
     throw e;
   }
-  const rows = opened.rows[Symbol.asyncIterator]();
+  const batches = opened.batches[Symbol.asyncIterator]();
   try {
     const probe: ParsedRow[] = [];
     let done = false;
     try {
       while (probe.length < PROBE_ROWS) {
-        const r = await rows.next();
+        const r = await batches.next();
         if (r.done) {
           done = true;
           break;
         }
-        if (r.value.values === null || r.value.errors.length > 0) {
-          lastOutcome = `gave up: row ${r.value.rowNo} does not parse`;
+        const bad = r.value.find((row) => row.values === null || row.errors.length > 0);
+        if (bad) {
+          lastOutcome = `gave up: row ${bad.rowNo} does not parse`;
           return null;
         }
-        probe.push(r.value);
+        for (const row of r.value) probe.push(row);
       }
     } catch (e) {
       if (!(e instanceof ImportFileError)) throw e;
@@ -139,14 +140,14 @@ export async function importDirect(
     trace('direct: probe');
 
     const applied = await database.pinned((db, copy) =>
-      inTransaction(db, copy, database, p, opened, probe, rows, estimate),
+      inTransaction(db, copy, database, p, opened, probe, batches, estimate),
     );
     if (applied === null) return null;
     lastOutcome = 'loaded';
     await afterApplied(database, p.def, applied.counts, { analyzed: true });
     return { ...applied, unknownColumns: opened.unknownColumns };
   } finally {
-    await rows.return?.();
+    await batches.return?.();
   }
 }
 
@@ -157,7 +158,7 @@ async function inTransaction(
   p: DirectInput,
   opened: OpenedFile,
   probe: ParsedRow[],
-  rest: AsyncIterator<ParsedRow>,
+  rest: AsyncIterator<ParsedRow[]>,
   estimate: number,
 ): Promise<{ batchId: number; counts: Counts } | null> {
   const { def } = p;
@@ -234,7 +235,7 @@ async function load(
   opened: OpenedFile,
   batchId: number,
   probe: readonly ParsedRow[],
-  rest: AsyncIterator<ParsedRow>,
+  rest: AsyncIterator<ParsedRow[]>,
 ): Promise<number> {
   const cols = p.def.columns.map((c) => c.key);
   const stored = new CopyBuffer();
@@ -255,8 +256,10 @@ async function load(
     for (;;) {
       const r = await rest.next();
       if (r.done) break;
-      push(r.value);
-      if (stored.rows >= CHUNK_ROWS || stored.bytes >= CHUNK_BYTES) await flush();
+      for (const row of r.value) {
+        push(row);
+        if (stored.rows >= CHUNK_ROWS || stored.bytes >= CHUNK_BYTES) await flush();
+      }
     }
     if (stored.rows > 0) await flush();
   } catch (e) {

@@ -273,17 +273,19 @@ async function stageRows(
     if (onProgress) reportProgress(opened, read, started, onProgress);
   };
   try {
-    for await (const row of opened.rows) {
-      read++;
-      const v = row.values;
-      if (v !== null && row.errors.length === 0) {
-        rows.push(`${row.rowNo},${stagedFields(cols, v)}\n`);
-      } else {
-        errs.push(
-          `${row.rowNo},${csvField(JSON.stringify(Object.entries(row.raw)))},${csvField(JSON.stringify(row.errors))}\n`,
-        );
+    for await (const batch of opened.batches) {
+      for (const row of batch) {
+        read++;
+        const v = row.values;
+        if (v !== null && row.errors.length === 0) {
+          rows.push(`${row.rowNo},${stagedFields(cols, v)}\n`);
+        } else {
+          errs.push(
+            `${row.rowNo},${csvField(JSON.stringify(Object.entries(row.raw)))},${csvField(JSON.stringify(row.errors))}\n`,
+          );
+        }
+        if (rows.rows + errs.rows >= CHUNK_ROWS || rows.bytes + errs.bytes >= CHUNK_BYTES) await flush();
       }
-      if (rows.rows + errs.rows >= CHUNK_ROWS || rows.bytes + errs.bytes >= CHUNK_BYTES) await flush();
     }
     await flush();
   } finally {

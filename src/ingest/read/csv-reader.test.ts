@@ -49,6 +49,33 @@ describe('header line', () => {
     expect(firstLine(text, eof)).toBe(line);
   });
 
+  it('hands out the same rows a batch at a time, from the position rows left', async () => {
+    const file = tmp.file('batches.csv');
+    // several reads of 64 KiB: several batches
+    const lines = Array.from(
+      { length: 20_000 },
+      (_, i) => `K${i},"多
+行 ${i}"`,
+    );
+    fs.writeFileSync(file, ['key,note', ...lines].join('\r\n'));
+    const one = await openCsv(file);
+    const all: RawRow[] = [];
+    for (let r = await one.rows.next(); !r.done; r = await one.rows.next()) all.push(r.value);
+    const two = await openCsv(file);
+    const header = await two.rows.next();
+    const batched: RawRow[] = [header.value as RawRow];
+    let n = 0;
+    for (let b = await two.batches.next(); !b.done; b = await two.batches.next()) {
+      expect(b.value.length).toBeGreaterThan(0);
+      batched.push(...b.value);
+      n++;
+    }
+    expect(n).toBeGreaterThan(1);
+    expect(batched).toEqual(all);
+    expect(all).toHaveLength(20_001);
+    expect(all[20_000]).toEqual({ rowNo: 20_001, cells: ['K19999', '多\n行 19999'] });
+  });
+
   it('reads a file with CR-only line endings', async () => {
     const file = tmp.file('cr.csv');
     fs.writeFileSync(file, 'a,b\r1,2\r3,4\r');

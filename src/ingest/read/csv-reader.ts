@@ -206,6 +206,14 @@ export async function openCsv(filePath: string): Promise<SheetSource> {
         ? Promise.resolve(take())
         : refill().then((more) => (more ? take() : { done: true, value: undefined })),
   };
+  const batches: AsyncIterator<RawRow[]> = {
+    next: async () => {
+      if (at >= ready.length && !(await refill())) return { done: true, value: undefined };
+      const out: RawRow[] = new Array<RawRow>(ready.length - at);
+      for (let i = 0; i < out.length; i++) out[i] = { rowNo: ++rowNo, cells: ready[at++] as string[] };
+      return { done: false, value: out };
+    },
+  };
 
   const close = async (): Promise<void> => {
     parser.destroy();
@@ -217,6 +225,7 @@ export async function openCsv(filePath: string): Promise<SheetSource> {
     sheet: null,
     date1904: false,
     rows,
+    batches,
     progress: () => ({ bytesRead, bytesTotal: size }),
     close,
   };

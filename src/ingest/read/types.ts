@@ -22,6 +22,11 @@ export type SheetSource = {
   /** xlsx workbooks in the 1904 date system shift serial numbers by 1462 days. */
   date1904: boolean;
   rows: AsyncIterator<RawRow>;
+  /**
+   * The same rows a batch at a time (what one read of the file yielded): a consumer of a million rows
+   * pays for one promise per batch instead of one per row. Shares its position with `rows`.
+   */
+  batches: AsyncIterator<RawRow[]>;
   progress(): Progress;
   /** Release the file (stop reading early); safe to call twice. */
   close(): Promise<void>;

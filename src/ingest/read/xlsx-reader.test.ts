@@ -58,6 +58,17 @@ describe('payments.xlsx (written by exceljs)', () => {
     ]);
   });
 
+  it('hands out the same rows a batch at a time, from the position rows left', async () => {
+    const one = await openXlsx(importFixture('payments.xlsx'), ['payments', '缴费']);
+    const all = [];
+    for (let r = await one.rows.next(); !r.done; r = await one.rows.next()) all.push(r.value);
+    const two = await openXlsx(importFixture('payments.xlsx'), ['payments', '缴费']);
+    const batched = [(await two.rows.next()).value];
+    for (let b = await two.batches.next(); !b.done; b = await two.batches.next()) batched.push(...b.value);
+    expect(batched).toEqual(all);
+    expect(all.map((r) => r.rowNo)).toEqual([1, 2, 3, 5, 6]);
+  });
+
   it('gives typed cells: Date for date-formatted numbers, numbers for General ones, cached formula values', async () => {
     const src = await openXlsx(importFixture('payments.xlsx'), ['payments', '缴费']);
     const rows = [];

@@ -316,22 +316,40 @@ export async function openXlsx(filePath: string, sheetNames: readonly string[]):
     }
   }
 
-  async function* rows(): AsyncGenerator<RawRow> {
-    const chunks = streamXml(stream, parser, (n) => (bytesRead += n));
-    for (;;) {
+  // rows parsed from the XML read so far, handed out by `rows` and `batches` from one position
+  let chunks: AsyncGenerator<unknown> | null = null;
+  let pending: RawRow[] = [];
+  let pos = 0;
+  const fill = async (): Promise<boolean> => {
+    chunks ??= streamXml(stream, parser, (n) => (bytesRead += n));
+    while (pos >= pending.length) {
       const r = await chunks.next().catch(corrupt);
-      if (r.done) break;
-      const batch = ready.splice(0);
-      for (const row of batch) yield row;
+      if (r.done) return false;
+      pending = ready.splice(0);
+      pos = 0;
     }
-  }
+    return true;
+  };
+  const rows: AsyncIterator<RawRow> = {
+    next: async () =>
+      (await fill()) ? { done: false, value: pending[pos++] as RawRow } : { done: true, value: undefined },
+  };
+  const batches: AsyncIterator<RawRow[]> = {
+    next: async () => {
+      if (!(await fill())) return { done: true, value: undefined };
+      const out = pending.slice(pos);
+      pos = pending.length;
+      return { done: false, value: out };
+    },
+  };
 
   return {
     format: 'xlsx',
     encoding: null,
     sheet: sheet.name,
     date1904,
-    rows: rows(),
+    rows,
+    batches,
     progress: () => ({ bytesRead, bytesTotal }),
     close: async () => {
       stream.destroy();
