@@ -87,6 +87,9 @@ export async function dropIndexesForLoad(
     await sql`set local lock_timeout = default`.execute(trx);
     // the sorts of the builds in memory (the default 64 MB spills a 1M-row key to disk)
     await sql`set local maintenance_work_mem = '256MB'`.execute(trx);
+  } else {
+    // the embedded engine's memory is this process's (RSS budget): sort in small runs, spill the rest
+    await sql`set local maintenance_work_mem = '16MB'`.execute(trx);
   }
   const T = sql.table(table);
   for (const ix of indexes) {
