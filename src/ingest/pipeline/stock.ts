@@ -201,3 +201,13 @@ export const moveDeltaSql = (alias: string): RawBuilder<unknown> => {
   const q = sql.ref(`${alias}.quantity`);
   return sql`case when ${sql.ref(`${alias}.move_type`)} in (${sql.join(IN_MOVE_TYPES)}) then ${q} else -${q} end`;
 };
+
+/**
+ * A move's time as its messages show it: 'YYYY-MM-DD HH:MI' local time, with seconds only when there
+ * are some (as the BSS writes it). One definition for the import's and the undo's messages.
+ */
+export const movedAtText = (alias: string): RawBuilder<unknown> => {
+  const t = sql.ref(`${alias}.moved_at`);
+  return sql`to_char(${t} at time zone 'Asia/Shanghai',
+    case when extract(second from ${t}) = 0 then 'YYYY-MM-DD HH24:MI' else 'YYYY-MM-DD HH24:MI:SS' end)`;
+};

@@ -147,13 +147,14 @@ describe('undo of stock moves never leaves stock negative', () => {
     const small = await moves(['M21,2026-06-21 09:00,W2,CABLE,purchase_in,5,,']);
     // a corrected extract raises M21 to 12; a later batch takes 9 (balance 3)
     const corrected = await moves(['M21,2026-06-21 09:00,W2,CABLE,purchase_in,12,,']);
-    const out = await moves(['M22,2026-06-22 14:30,W2,CABLE,transfer_out,9,,']);
+    // a move with seconds: shown with them, as the import's messages show it
+    const out = await moves(['M22,2026-06-22 14:30:15,W2,CABLE,transfer_out,9,,']);
     // back to 5: 5 - 9 = -4 at M22
     const e = await refusal(corrected);
     expect(e.message_en).toBe(
-      `cannot undo batch ${corrected}: the stock of item CABLE in warehouse W2 would be -4 at the outgoing move M22 (transfer_out, 2026-06-22 14:30, batch ${out}); stock can never be negative. Undo batch ${out}, which uses that stock, first`,
+      `cannot undo batch ${corrected}: the stock of item CABLE in warehouse W2 would be -4 at the outgoing move M22 (transfer_out, 2026-06-22 14:30:15, batch ${out}); stock can never be negative. Undo batch ${out}, which uses that stock, first`,
     );
-    expect(e.message_zh).toContain('仓库 W2 物料 CABLE 在出库单 M22（调拨出库，2026-06-22 14:30');
+    expect(e.message_zh).toContain('仓库 W2 物料 CABLE 在出库单 M22（调拨出库，2026-06-22 14:30:15，');
     expect(await stored()).toEqual([
       ['M21', 'W2', 12, corrected],
       ['M22', 'W2', 9, out],

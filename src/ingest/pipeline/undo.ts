@@ -9,7 +9,7 @@ import { runBatchHooks, runCommittedHooks } from '../hooks.js';
 import { describeChange, keyJoin, refs, valueCols } from './change.js';
 import { withDatasetLock } from './dataset-lock.js';
 import { assertNotReferenced } from './references.js';
-import { moveDeltaSql } from './stock.js';
+import { movedAtText, moveDeltaSql } from './stock.js';
 
 export type UndoResult = { batch_id: number; dataset: string; restored: number; deleted: number };
 
@@ -178,7 +178,7 @@ async function assertStockNotNegative(
       order by n.warehouse_code, n.item_code, n.moved_at, n.move_id
     )
     select f.warehouse_code, f.item_code, f.move_id, f.move_type,
-      to_char(f.moved_at at time zone 'Asia/Shanghai', 'YYYY-MM-DD HH24:MI') as moved_at_text,
+      ${movedAtText('f')} as moved_at_text,
       f.batch_id as move_batch_id, f.balance, (count(*) over ())::int as negative_groups
     from first_negative f
     order by f.moved_at, f.move_id

@@ -6,7 +6,7 @@ import type { RowError } from '../../core/errors.js';
 import type { Staging } from './staging.js';
 import { csvField } from './staging.js';
 import { trace } from './trace.js';
-import { moveDeltaSql, resolveStock, type StockEvent, type StockReject } from './stock.js';
+import { movedAtText, moveDeltaSql, resolveStock, type StockEvent, type StockReject } from './stock.js';
 
 /**
  * Set-based checks of the staged rows, all in SQL so a 2-million-row file costs a few statements, not
@@ -279,12 +279,6 @@ async function checkStock(input: ValidateInput, db: Kysely<DB>): Promise<void> {
   }
 }
 
-/** 'YYYY-MM-DD HH:MI', with seconds only when there are some (as the BSS writes it). */
-const movedAtText = (alias: string) => {
-  const t = sql.ref(`${alias}.moved_at`);
-  return sql`to_char(${t} at time zone 'Asia/Shanghai',
-    case when extract(second from ${t}) = 0 then 'YYYY-MM-DD HH24:MI' else 'YYYY-MM-DD HH24:MI:SS' end)`;
-};
 
 function* groupChunks(groups: readonly Group[]): Generator<Group[]> {
   let chunk: Group[] = [];
