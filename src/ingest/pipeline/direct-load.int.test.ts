@@ -176,6 +176,41 @@ describe.skipIf(!onPostgres)('direct path (PostgreSQL)', () => {
     expect(r.rows[0]).toEqual({ n: 0, invalid: 0 });
   });
 
+  it('loads a file in several COPYs, reporting progress on the way', async () => {
+    // 25,000 new keys into a table holding 3,000: a first load still
+    const file = payments('payments_many.csv', 25_000, (l) => {
+      for (let i = 0; i < l.length; i++) l[i] = (l[i] as string).replace(/^D/, 'E');
+    });
+    const seen: number[] = [];
+    const a = await importDirect(direct, {
+      def: DATASETS.payments,
+      filePath: file,
+      fileName: 'payments_many.csv',
+      hash: 'many',
+      actor: 'clerk',
+      allowPartial: false,
+      startedAt: new Date(),
+      minRows: 1,
+      chunkRows: 4_000,
+      onProgress: (rows) => seen.push(rows),
+    });
+    expect(lastDirectOutcome()).toBe('loaded');
+    expect(a?.counts).toEqual({ read: 25_000, inserted: 25_000, updated: 0, unchanged: 0, rejected: 0 });
+    // every 10,000 rows or so, increasing
+    expect(seen.length).toBeGreaterThanOrEqual(2);
+    expect(seen).toEqual([...seen].sort((x, y) => x - y));
+    const b = await importFile(staged, { ...opts(file, Infinity), fileName: 'payments_many.csv' });
+    expect(b.counts).toEqual(a?.counts);
+    const rows = async (d: Database) =>
+      (
+        await sql<{ s: string }>`select md5(string_agg(p::text, ',' order by payment_id)) as s
+          from (select payment_id, subscriber_id, bill_month, paid_at, paid_day, amount, channel, outlet_code from payments) p`.execute(
+          d.db,
+        )
+      ).rows[0]?.s;
+    expect(await rows(direct)).toBe(await rows(staged));
+  });
+
   it('leaves a table that already holds more than half the file to the staged path, with the same result', async () => {
     // 3,000 stored rows, a file of 4,000 (1,000 of them stored already): upsert by key
     const file = payments('payments_more.csv', 4_000, (l) => {

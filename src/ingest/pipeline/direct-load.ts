@@ -13,15 +13,7 @@ import {
 } from './apply.js';
 import { buildIndexes, dropIndexesForLoad } from './bulk-load.js';
 import { lockReferencedTables } from './references.js';
-import {
-  CHUNK_BYTES,
-  CHUNK_ROWS,
-  CopyBuffer,
-  newStaging,
-  OneInFlight,
-  stagedFields,
-  type Staging,
-} from './staging.js';
+import { CopyBuffer, newStaging, OneInFlight, stagedFields, type Staging } from './staging.js';
 import { trace } from './trace.js';
 import { validateStagedIn } from './validate.js';
 
@@ -56,6 +48,15 @@ export const DIRECT_MIN_ROWS = 100_000;
 
 /** Rows read before deciding: the estimate of the file's rows is taken from them. */
 const PROBE_ROWS = 10_000;
+/**
+ * Rows per COPY. Larger than the staged path's chunks: nothing else waits for this connection between
+ * them, and every COPY is a statement whose triggers run once (the stale marks over its transition
+ * table). Measured, 1M bills: 3.5 s to load in 10,000-row chunks, 2.1 s in 100,000-row ones; payments
+ * 3.7 s → 3.1 s (100,000) → 2.8 s (250,000). The bytes bound keeps memory flat for wide rows.
+ */
+const DIRECT_CHUNK_ROWS = 200_000;
+const PROGRESS_ROWS = 10_000;
+const DIRECT_CHUNK_BYTES = 32 << 20;
 /** No dataset's line (a key, a month, an amount, separators) is shorter than this. */
 const MIN_ROW_BYTES = 8;
 const UNIQUE_VIOLATION = '23505';
@@ -77,6 +78,8 @@ export type DirectInput = {
   startedAt: Date;
   /** rows below which a file goes the staged way (tests make it small) */
   minRows: number;
+  /** rows per COPY (default DIRECT_CHUNK_ROWS; tests make it small) */
+  chunkRows?: number;
   onProgress?: (rows: number, opened: OpenedFile) => void;
 };
 
@@ -238,6 +241,7 @@ async function load(
   rest: AsyncIterator<ParsedRow[]>,
 ): Promise<number> {
   const cols = p.def.columns.map((c) => c.key);
+  const chunkRows = p.chunkRows ?? DIRECT_CHUNK_ROWS;
   const stored = new CopyBuffer();
   const loads = new OneInFlight();
   let read = 0;
@@ -249,6 +253,12 @@ async function load(
   const flush = async () => {
     const b = stored.take();
     await loads.send(() => copy(p.def.table, [...cols, 'batch_id'], b));
+  };
+  // progress as often as the staged path reports it (its chunks), whatever the size of ours
+  let reported = 0;
+  const progress = () => {
+    if (read - reported < PROGRESS_ROWS) return;
+    reported = read;
     p.onProgress?.(read, opened);
   };
   try {
@@ -258,8 +268,9 @@ async function load(
       if (r.done) break;
       for (const row of r.value) {
         push(row);
-        if (stored.rows >= CHUNK_ROWS || stored.bytes >= CHUNK_BYTES) await flush();
+        if (stored.rows >= chunkRows || stored.bytes >= DIRECT_CHUNK_BYTES) await flush();
       }
+      progress();
     }
     if (stored.rows > 0) await flush();
   } catch (e) {
