@@ -1,3 +1,5 @@
+import path from 'node:path';
+import ExcelJS from 'exceljs';
 import { sql } from 'kysely';
 import pg from 'pg';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
@@ -209,6 +211,38 @@ describe.skipIf(!onPostgres)('direct path (PostgreSQL)', () => {
         )
       ).rows[0]?.s;
     expect(await rows(direct)).toBe(await rows(staged));
+  });
+
+  it('takes an Excel workbook too (Chinese headers, month and money cells), landing what the staged path lands', async () => {
+    const file = path.join(files.dir, '账单.xlsx');
+    const wb = new ExcelJS.Workbook();
+    const ws = wb.addWorksheet('账单');
+    ws.addRow(['用户编码', '账期', '应收金额']);
+    // 2 subscribers × 120 months
+    for (let m = 0; m < 240; m++) {
+      const month = 201601 + Math.floor(m / 2 / 12) * 100 + ((m >> 1) % 12);
+      ws.addRow([`S${(m % 2) + 1}`, month, 58 + (m % 7) + 0.5]);
+    }
+    await wb.xlsx.writeFile(file);
+    const a = await importFile(direct, { ...opts(file, 1), dataset: 'bills' });
+    expect(lastDirectOutcome()).toBe('loaded');
+    const b = await importFile(staged, { ...opts(file, Infinity), dataset: 'bills' });
+    expect(comparable(a)).toEqual({
+      status: 'imported',
+      counts: { read: 240, inserted: 240, updated: 0, unchanged: 0, rejected: 0 },
+      errors: [],
+    });
+    expect(comparable(a)).toEqual(comparable(b));
+    const rows = async (d: Database) =>
+      (
+        await sql<{
+          s: string;
+        }>`select string_agg(subscriber_id || ' ' || bill_month || ' ' || amount, ',' order by subscriber_id, bill_month) as s from bills`.execute(
+          d.db,
+        )
+      ).rows[0]?.s;
+    expect(await rows(direct)).toBe(await rows(staged));
+    expect(await rows(direct)).toContain('S1 2016-01-01 5850');
   });
 
   it('leaves a table that already holds more than half the file to the staged path, with the same result', async () => {
