@@ -1,4 +1,4 @@
-import { sql, type Transaction } from 'kysely';
+import { sql, type Kysely, type Transaction } from 'kysely';
 import type { DB } from '../../db/schema.js';
 import type { Engine } from '../../db/connect.js';
 import { trace } from './trace.js';
@@ -47,11 +47,22 @@ async function rebuildableIndexes(trx: Transaction<DB>, table: string): Promise<
   return r.rows;
 }
 
-/** True when the table holds at most `limit` rows (reads at most limit + 1 of them). */
-async function holdsAtMost(trx: Transaction<DB>, table: string, limit: number): Promise<boolean> {
+/**
+ * Whether `rows` new rows are worth an index build: enough of them, into a table that holds at most
+ * half as many (reads at most that many + 1 of its rows). The direct path asks it before it opens its
+ * transaction; dropIndexesForLoad asks it again inside.
+ */
+export async function worthIndexBuild(
+  db: Kysely<DB>,
+  table: string,
+  rows: number,
+  minRows = BUILD_MIN_ROWS,
+): Promise<boolean> {
+  if (rows < minRows) return false;
+  const limit = Math.floor(rows * BUILD_MAX_EXISTING_RATIO);
   const r = await sql<{
     n: number;
-  }>`select count(*)::int as n from (select 1 from ${sql.table(table)} limit ${limit + 1}) x`.execute(trx);
+  }>`select count(*)::int as n from (select 1 from ${sql.table(table)} limit ${limit + 1}) x`.execute(db);
   return (r.rows[0]?.n ?? 0) <= limit;
 }
 
@@ -67,8 +78,7 @@ export async function dropIndexesForLoad(
   rows: number,
   minRows = BUILD_MIN_ROWS,
 ): Promise<IndexDef[] | null> {
-  if (rows < minRows || !(await holdsAtMost(trx, table, Math.floor(rows * BUILD_MAX_EXISTING_RATIO))))
-    return null;
+  if (!(await worthIndexBuild(trx, table, rows, minRows))) return null;
   const indexes = await rebuildableIndexes(trx, table);
   if (indexes.length === 0) return null;
   if (engine === 'postgres') {

@@ -11,7 +11,7 @@ import {
   type ApplyInput,
   type Counts,
 } from './apply.js';
-import { buildIndexes, dropIndexesForLoad } from './bulk-load.js';
+import { buildIndexes, dropIndexesForLoad, worthIndexBuild } from './bulk-load.js';
 import { lockReferencedTables } from './references.js';
 import { CopyBuffer, newStaging, OneInFlight, stagedFields, type Staging } from './staging.js';
 import { trace } from './trace.js';
@@ -64,6 +64,8 @@ const UNIQUE_VIOLATION = '23505';
 /** How this process's latest direct attempt ended: 'loaded', or why it gave up (tests, diagnostics). */
 let lastOutcome = '';
 export const lastDirectOutcome = (): string => lastOutcome;
+
+const TABLE_NOT_FREE = 'the table holds too many rows or is in use';
 
 /** The direct path gives up: the file goes the staged way. */
 class GiveUp extends Error {}
@@ -140,6 +142,12 @@ export async function importDirect(
       lastOutcome = 'gave up: too few rows';
       return null;
     }
+    // a table already holding more than half the file (the steady state) goes the staged way before
+    // any connection, lock or batch record is taken; asked again under the locks below
+    if (!(await worthIndexBuild(database.db, p.def.table, estimate, p.minRows))) {
+      lastOutcome = `gave up: ${TABLE_NOT_FREE}`;
+      return null;
+    }
     trace('direct: probe');
 
     const applied = await database.pinned((db, copy) =>
@@ -189,10 +197,11 @@ async function inTransaction(
       // the references are validated and the rows applied in this one transaction: no writer of the
       // referenced tables in between
       await lockReferencedTables(trx, def);
-      const batchId = await insertBatchRecord(trx, input);
       const dropped = await dropIndexesForLoad(trx, database.engine, def.table, estimate, p.minRows);
-      if (dropped === null) throw new GiveUp('the table holds too many rows or is in use');
+      if (dropped === null) throw new GiveUp(TABLE_NOT_FREE);
       trace('direct: indexes dropped');
+      // after the table's lock: giving up for a busy table leaves no gap in the batch ids
+      const batchId = await insertBatchRecord(trx, input);
       const read = await load(copy, p, opened, batchId, probe, rest);
       trace('direct: loaded');
       await buildIndexes(trx, def.table, dropped);

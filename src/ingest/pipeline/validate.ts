@@ -279,7 +279,6 @@ async function checkStock(input: ValidateInput, db: Kysely<DB>): Promise<void> {
   }
 }
 
-
 function* groupChunks(groups: readonly Group[]): Generator<Group[]> {
   let chunk: Group[] = [];
   let size = 0;
