@@ -6,7 +6,16 @@ import type { RowError } from '../../core/errors.js';
 import { recordAudit } from '../../modules/audit/audit.repository.js';
 import { runBatchHooks, runCommittedHooks } from '../hooks.js';
 import { trace } from './trace.js';
-import { allCols, describeChange, differs, keyJoin, refs, rowKey, valueCols } from './change.js';
+import {
+  allCols,
+  describeChange,
+  differs,
+  keyJoin,
+  refs,
+  rowKey,
+  valueCols,
+  type ChangeDescription,
+} from './change.js';
 import type { Staging } from './staging.js';
 import { lockReferences, type RefsSeen } from './references.js';
 import { loadWithIndexBuild } from './bulk-load.js';
@@ -78,30 +87,33 @@ export async function afterApplied(
     await sql`analyze ${sql.table(def.table)}`.execute(database.db);
     trace('analyze table');
   }
-  await runCommittedHooks(database.db);
+  await runCommittedHooks(database.db, {
+    dataset: def.key,
+    action: 'apply',
+    changed: counts.inserted + counts.updated > 0,
+  });
 }
 
 /**
  * The applying transaction's work after the batch record: the upsert, the versions it replaces, the
- * hooks, the rejects, the counts and the audit entry. `directRows` is set by the direct path
- * (direct-load.ts), which has already written that many new rows into the table itself.
+ * hooks, the rejects, the counts and the audit entry. `direct` is set by the direct path
+ * (direct-load.ts), which has already written that many new rows into the table itself and described
+ * the change.
  */
 export async function applyInTransaction(
   trx: Transaction<DB>,
   database: Database,
   p: ApplyInput,
   batchId: number,
-  directRows: number | null,
+  direct: { rows: number; change: ChangeDescription } | null,
 ): Promise<{ batchId: number; counts: Counts }> {
   const { def, st } = p;
   const T = def.table;
   const counts: Counts = { read: p.read, inserted: 0, updated: 0, unchanged: 0, rejected: p.rejected };
 
-  if (st && p.status !== 'rejected' && directRows !== null) {
-    counts.inserted = directRows;
-    const change = await describeChange(trx, def, sql`select s.* from ${sql.table(st.rows)} s`, null);
-    trace('describeChange');
-    await runBatchHooks(trx, { ...change, batchId, action: 'apply', staged: st.rows });
+  if (st && p.status !== 'rejected' && direct !== null) {
+    counts.inserted = direct.rows;
+    await runBatchHooks(trx, { ...direct.change, batchId, action: 'apply', staged: st.rows });
     trace('hooks');
   } else if (st && p.status !== 'rejected') {
     const S = sql.table(st.rows);

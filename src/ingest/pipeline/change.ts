@@ -1,6 +1,6 @@
 import { sql, type RawBuilder, type Transaction } from 'kysely';
 import type { DB } from '../../db/schema.js';
-import type { DatasetDef } from '../../datasets/index.js';
+import { DATASETS, type DatasetDef } from '../../datasets/index.js';
 import type { BatchChange } from '../hooks.js';
 
 /** SQL pieces shared by apply and undo, built from the dataset definition (identifiers only, no values). */
@@ -49,6 +49,8 @@ const asArray = (v: unknown): string[] => {
   return Array.isArray(a) ? a.map(String).sort() : [];
 };
 
+export type ChangeDescription = Omit<BatchChange, 'batchId' | 'action'>;
+
 /**
  * What changed, for the derived-data hooks: months, local dates and counties of the rows on both sides
  * (`newRows`: the versions written, `oldRows`: the versions they replace), each a subquery yielding the
@@ -59,7 +61,35 @@ export async function describeChange(
   def: DatasetDef,
   newRows: RawBuilder<unknown>,
   oldRows: RawBuilder<unknown> | null,
-): Promise<Omit<BatchChange, 'batchId' | 'action'>> {
+): Promise<ChangeDescription> {
+  return (await describe(trx, def, newRows, oldRows, false)).change;
+}
+
+/**
+ * describeChange of new rows (nothing replaced) together with the number of them whose references are
+ * not there (a code unknown to its reference dataset or a subscriber not in the master): one scan and
+ * one join per referenced table instead of two. The direct path's check (direct-load.ts), which gives
+ * up on any such row; which rows and why is the staged path's report (validate.ts checkReferences).
+ */
+export async function describeNewRowsCheckingRefs(
+  trx: Transaction<DB>,
+  def: DatasetDef,
+  newRows: RawBuilder<unknown>,
+): Promise<{ change: ChangeDescription; missingRefs: number }> {
+  return describe(trx, def, newRows, null, true);
+}
+
+/** The reference columns of a dataset checked against their datasets (a self-reference is not). */
+export const referenceColumns = (def: DatasetDef) =>
+  def.columns.flatMap((c) => (c.ref && c.ref !== def.key ? [{ col: c, ref: DATASETS[c.ref] }] : []));
+
+async function describe(
+  trx: Transaction<DB>,
+  def: DatasetDef,
+  newRows: RawBuilder<unknown>,
+  oldRows: RawBuilder<unknown> | null,
+  checkRefs: boolean,
+): Promise<{ change: ChangeDescription; missingRefs: number }> {
   const d = localDate(def, 'x');
   const monthCols = def.columns
     .filter((c) => c.type === 'month' && c.key !== def.timeColumn)
@@ -82,31 +112,65 @@ export async function describeChange(
       : through === null
         ? sql`${sql.ref(`x.${via.column}`)}::text`
         : sql`r.county_code::text`;
-  const join =
+  const countyJoin =
     via === null || through === undefined || through === null
-      ? sql``
-      : sql`left join ${sql.table(through[0] as string)} r on ${sql.ref(`r.${through[1] as string}`)} = ${sql.ref(`x.${via.column}`)}`;
+      ? null
+      : {
+          table: through[0] as string,
+          key: through[1] as string,
+          sql: sql`left join ${sql.table(through[0] as string)} r on ${sql.ref(`r.${through[1] as string}`)} = ${sql.ref(`x.${via.column}`)}`,
+        };
+  const join = countyJoin?.sql ?? sql``;
+  // the reference checks: the county's join serves its own column; one more left join per other one
+  const refChecks = checkRefs
+    ? referenceColumns(def).map(({ col, ref }, i) => {
+        const refKey = ref.keyColumns[0] as string;
+        const v = sql.ref(`x.${col.key}`);
+        const reuse = countyJoin !== null && countyJoin.table === ref.table && via?.column === col.key;
+        const alias = reuse ? 'r' : `q${i}`;
+        return {
+          join: reuse
+            ? sql``
+            : sql`left join ${sql.table(ref.table)} ${sql.table(alias)} on ${sql.ref(`${alias}.${refKey}`)} = ${v}`,
+          missing: sql`(${v} is not null and ${sql.ref(`${alias}.${refKey}`)} is null)`,
+        };
+      })
+    : [];
+  const miss =
+    refChecks.length === 0 ? sql`false` : sql.join(refChecks.map((r) => r.missing), sql` or `);
+  const refJoins = sql.join(
+    refChecks.map((r) => r.join),
+    sql` `,
+  );
   const dd = d ?? sql`null::date`;
-  const r = await sql<{ dfrom: string | null; dto: string | null; months: unknown; counties: unknown }>`
+  const r = await sql<{
+    dfrom: string | null;
+    dto: string | null;
+    months: unknown;
+    counties: unknown;
+    missing: string | number;
+  }>`
     with ch as materialized (
-      select d, m, c from (
-        select ${dd} as d, ${m} as m, ${c} as c from (${newRows}) x ${join}
-        ${oldRows === null ? sql`` : sql`union all select ${dd} as d, ${m} as m, ${c} as c from (${oldRows}) x ${join}`}
+      select d, m, c, count(*) filter (where miss) as miss from (
+        select ${dd} as d, ${m} as m, ${c} as c, ${miss} as miss from (${newRows}) x ${join} ${refJoins}
+        ${oldRows === null ? sql`` : sql`union all select ${dd} as d, ${m} as m, ${c} as c, false as miss from (${oldRows}) x ${join}`}
       ) u group by 1, 2, 3
     )
     select (select min(d)::text from ch) as dfrom, (select max(d)::text from ch) as dto,
       (select coalesce(jsonb_agg(distinct u.x), '[]') from (
          select to_char(d, 'YYYY-MM') as x from ch where d is not null
          union select to_char(m, 'YYYY-MM') from ch where m is not null) u) as months,
-      ${via === null ? sql`null::jsonb` : sql`(select coalesce(jsonb_agg(distinct c), '[]') from ch where c is not null)`} as counties`.execute(
-    trx,
-  );
+      ${via === null ? sql`null::jsonb` : sql`(select coalesce(jsonb_agg(distinct c), '[]') from ch where c is not null)`} as counties,
+      (select coalesce(sum(miss), 0) from ch) as missing`.execute(trx);
   const row = r.rows[0];
   return {
-    dataset: def.key,
-    months: asArray(row?.months),
-    dateRange: d && row?.dfrom && row.dto ? { from: row.dfrom, to: row.dto } : null,
-    counties:
-      via === null || row?.counties === null || row?.counties === undefined ? null : asArray(row.counties),
+    change: {
+      dataset: def.key,
+      months: asArray(row?.months),
+      dateRange: d && row?.dfrom && row.dto ? { from: row.dfrom, to: row.dto } : null,
+      counties:
+        via === null || row?.counties === null || row?.counties === undefined ? null : asArray(row.counties),
+    },
+    missingRefs: Number(row?.missing ?? 0),
   };
 }

@@ -12,6 +12,7 @@ import {
   type Counts,
 } from './apply.js';
 import { buildIndexes, dropIndexesForLoad, worthIndexBuild } from './bulk-load.js';
+import { describeNewRowsCheckingRefs } from './change.js';
 import { lockReferencedTables } from './references.js';
 import { CopyBuffer, newStaging, OneInFlight, stagedFields, type Staging } from './staging.js';
 import { trace } from './trace.js';
@@ -215,10 +216,17 @@ async function inTransaction(
       );
       await sql`create temp table ${sql.table(st.errors)} (row_no integer not null, raw jsonb, errors jsonb not null)
         on commit drop`.execute(trx);
+      const { change, missingRefs } = await describeNewRowsCheckingRefs(
+        trx,
+        def,
+        sql`select s.* from ${sql.table(st.rows)} s`,
+      );
+      trace('direct: described, references counted');
+      if (missingRefs > 0) throw new GiveUp('a reference is not there');
       await validateStagedIn(trx, { database, def, st, columnOf: opened.columnOf, allowPartial: false });
       if (await anyError(trx, st)) throw new GiveUp('a row failed a check');
       trace('direct: validated');
-      const applied = await applyInTransaction(trx, database, { ...input, read }, batchId, read);
+      const applied = await applyInTransaction(trx, database, { ...input, read }, batchId, { rows: read, change });
       await sql`drop view ${sql.table(st.rows)}`.execute(trx);
       return applied;
     });
@@ -259,9 +267,12 @@ async function load(
     read++;
     stored.push(`${stagedFields(cols, row.values)},${batchId}\n`);
   };
+  let waited = 0;
   const flush = async () => {
     const b = stored.take();
+    const t0 = performance.now();
     await loads.send(() => copy(p.def.table, [...cols, 'batch_id'], b));
+    waited += performance.now() - t0;
   };
   // progress as often as the staged path reports it (its chunks), whatever the size of ours
   let reported = 0;
@@ -288,6 +299,9 @@ async function load(
     if (e instanceof ImportFileError) throw new GiveUp('the file became unreadable');
     throw e;
   }
+  const t0 = performance.now();
   await loads.drain();
+  waited += performance.now() - t0;
+  if (process.env.MARKETOPS_IMPORT_TRACE) trace(`direct: waited ${Math.round(waited)} ms for the server`);
   return read;
 }

@@ -1,11 +1,12 @@
 import { sql, type Kysely, type RawBuilder } from 'kysely';
 import type { Database } from '../../db/connect.js';
 import type { DB } from '../../db/schema.js';
-import { DATASETS, type DatasetDef } from '../../datasets/index.js';
+import type { DatasetDef } from '../../datasets/index.js';
 import type { RowError } from '../../core/errors.js';
 import type { Staging } from './staging.js';
 import { csvField } from './staging.js';
 import { trace } from './trace.js';
+import { referenceColumns } from './change.js';
 import { movedAtText, moveDeltaSql, resolveStock, type StockEvent, type StockReject } from './stock.js';
 
 /**
@@ -55,20 +56,21 @@ export async function validateStaged(input: ValidateInput): Promise<void> {
 
 /**
  * The checks of the direct path (direct-load.ts), inside its transaction: every check but the duplicate
- * keys, which the table's unique index enforces there. Not for stock moves (their stock check reads the
- * stored moves, which on that path already hold the file's).
+ * keys, which the table's unique index enforces there, and the references, which it counts while it
+ * describes the change (change.ts describeNewRowsCheckingRefs). Not for stock moves (their stock check
+ * reads the stored moves, which on that path already hold the file's).
  */
 export async function validateStagedIn(trx: Kysely<DB>, input: ValidateInput): Promise<void> {
   if (input.def.key === 'stock_moves') throw new Error('stock moves are validated before they are stored');
-  await runChecks(input, trx, { duplicates: false });
+  await runChecks(input, trx, { duplicates: false, references: false });
 }
 
 async function runChecks(
   input: ValidateInput,
   db: Kysely<DB>,
-  opts: { duplicates: boolean } = { duplicates: true },
+  opts: { duplicates: boolean; references: boolean } = { duplicates: true, references: true },
 ): Promise<void> {
-  await checkReferences(input, db);
+  if (opts.references) await checkReferences(input, db);
   trace('refs');
   if (opts.duplicates) await checkDuplicateKeys(input, db);
   trace('dups');
@@ -85,9 +87,7 @@ async function runChecks(
  */
 async function checkReferences(input: ValidateInput, db: Kysely<DB>): Promise<void> {
   const { def, st } = input;
-  const refCols = def.columns.flatMap((c) =>
-    c.ref && c.ref !== def.key ? [{ col: c, ref: DATASETS[c.ref] }] : [],
-  );
+  const refCols = referenceColumns(def);
   if (refCols.length === 0) return;
   const parts = refCols.map(({ col, ref }, i) => {
     const v = sql.ref(`s.${col.key}`);
