@@ -12,6 +12,7 @@ import * as m202611291202 from './202611291202_create_group_statistics.js';
 import * as m202611291203 from './202611291203_create_reference_version.js';
 import * as m202611291204 from './202611291204_create_terminal_recovery_aggregate.js';
 import * as m202611291300 from './202611291300_create_month_rollups.js';
+import * as m202611291400 from './202611291400_mark_zero_fee_months_once.js';
 import * as m202611290100 from './202611290100_create_adjustment_limits.js';
 import * as m202611290101 from './202611290101_create_arrears_targets.js';
 import * as m202611290102 from './202611290102_create_followup_items.js';
@@ -33,6 +34,7 @@ export const migrations: Record<string, Migration> = {
   '202611291203_create_reference_version': m202611291203,
   '202611291204_create_terminal_recovery_aggregate': m202611291204,
   '202611291300_create_month_rollups': m202611291300,
+  '202611291400_mark_zero_fee_months_once': m202611291400,
   '202611290100_create_adjustment_limits': m202611290100,
   '202611290101_create_arrears_targets': m202611290101,
   '202611290102_create_followup_items': m202611290102,
