@@ -58,15 +58,24 @@ export async function runBatchHooks(trx: Transaction<DB>, change: BatchChange): 
   }
 }
 
-export type CommittedHook = (db: Kysely<DB>) => Promise<void>;
+/** The batch (or undo) an after-commit hook follows. */
+export type CommittedBatch = {
+  dataset: DatasetKey;
+  action: 'apply' | 'undo';
+  /** whether it wrote or restored any row (a rejected or unchanged file writes none) */
+  changed: boolean;
+};
+
+export type CommittedHook = (db: Kysely<DB>, batch: CommittedBatch) => Promise<void>;
 
 const committedHooks: CommittedHook[] = [];
 
 /**
  * Work that follows a committed batch (or undo) outside its transaction: a recomputation that may take
  * seconds and need not hold the import's locks. Only for derived data whose staleness is already
- * recorded inside the transaction (e.g. by triggers), so a crash between commit and hook leaves it
- * marked stale, never wrong. A failing hook is reported to the caller's log, not to the import.
+ * recorded inside the transaction (e.g. by triggers) or that a later run catches up on (the daily
+ * follow-up lists), so a crash between commit and hook leaves nothing wrong. A failing hook is reported
+ * to `onError` (the caller's log), not to the import, which has landed.
  */
 export function afterBatchCommitted(hook: CommittedHook): () => void {
   return addHook(committedHooks, hook);
@@ -77,12 +86,16 @@ let lastCommittedMs = 0;
 /** Milliseconds the after-commit hooks of this process's latest batch took. */
 export const lastCommittedHooksMs = (): number => lastCommittedMs;
 
-export async function runCommittedHooks(db: Kysely<DB>, onError?: (e: unknown) => void): Promise<void> {
+export async function runCommittedHooks(
+  db: Kysely<DB>,
+  batch: CommittedBatch,
+  onError?: (e: unknown) => void,
+): Promise<void> {
   const t0 = performance.now();
   try {
     for (const hook of committedHooks) {
       try {
-        await hook(db);
+        await hook(db, batch);
       } catch (e) {
         onError?.(e);
       }

@@ -106,7 +106,7 @@ export async function undoBatch(database: Database, batchId: number, actor: stri
           deleted: Number(deleted.numAffectedRows ?? 0),
         };
       });
-      await runCommittedHooks(database.db);
+      await runCommittedHooks(database.db, { dataset: def.key, action: 'undo', changed: true });
       return undone;
     } catch (e) {
       // a row the batch inserted is still referenced by later data (e.g. bills of a new subscriber)

@@ -284,7 +284,7 @@ describe('metrics aggregates', () => {
       }),
     ).toBe(false);
     // what the pipeline runs once a batch has committed
-    await runCommittedHooks(t.db, (e) => {
+    await runCommittedHooks(t.db, { dataset: 'bills', action: 'apply', changed: true }, (e) => {
       throw e;
     });
     expect(await served(q)).toBe(true);

@@ -1,7 +1,7 @@
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { createTestDatabase, type TestDatabase } from '../../../test/support/db.js';
 import { createScheduler, type Scheduler } from '../../server/scheduler.js';
-import { runBatchHooks } from '../../ingest/hooks.js';
+import { runBatchHooks, runCommittedHooks } from '../../ingest/hooks.js';
 import { addBatch, addOrder, addSubscriber, seedReference } from './test-fixtures.js';
 import { COLLECTIONS_JOBS, registerCollectionsJobs } from './collections.jobs.js';
 
@@ -40,7 +40,7 @@ describe('collections jobs', () => {
     ]);
   });
 
-  it('closes items from an imported batch through the import hook and lists new stops', async () => {
+  it('closes items from an imported batch in its transaction, and lists new stops once it committed', async () => {
     const b = await addBatch(t.db, 'orders');
     await addOrder(t.db, { id: 'O2', sub: 'S1', type: 'resume', at: '2026-06-15 18:00:00', batch: b });
     await addSubscriber(t.db, { id: 'S2', county: 'C02' });
@@ -57,14 +57,26 @@ describe('collections jobs', () => {
           action: 'apply',
         }),
       );
-    const items = await t.db
-      .selectFrom('followup_items')
-      .select(['subscriber_id', 'status'])
-      .orderBy('item_id')
-      .execute();
-    expect(items).toEqual([
+    const items = () =>
+      t.db.selectFrom('followup_items').select(['subscriber_id', 'status']).orderBy('item_id').execute();
+    expect(await items()).toEqual([{ subscriber_id: 'S1', status: 'closed' }]);
+    // what the pipeline runs once the batch has committed
+    await runCommittedHooks(t.db, { dataset: 'orders', action: 'apply', changed: true }, (e) => {
+      throw e;
+    });
+    expect(await items()).toEqual([
       { subscriber_id: 'S1', status: 'closed' },
       { subscriber_id: 'S2', status: 'open' },
     ]);
+    // an undo or a batch that changed nothing generates nothing, though a new stop is there to list
+    await addSubscriber(t.db, { id: 'S3', county: 'C02' });
+    await addOrder(t.db, { id: 'O4', sub: 'S3', type: 'single_stop', at: '2026-06-15' });
+    await runCommittedHooks(t.db, { dataset: 'orders', action: 'undo', changed: true }, (e) => {
+      throw e;
+    });
+    await runCommittedHooks(t.db, { dataset: 'orders', action: 'apply', changed: false }, (e) => {
+      throw e;
+    });
+    expect(await items()).toHaveLength(2);
   });
 });

@@ -1,7 +1,7 @@
 import { sql, type Transaction } from 'kysely';
 import type { DB, FollowupOutcome } from '../../db/schema.js';
 import { firstDay, monthOf, todayShanghai } from '../../core/dates.js';
-import { onBatchApplied, type BatchChange } from '../../ingest/hooks.js';
+import { afterBatchCommitted, onBatchApplied, type BatchChange } from '../../ingest/hooks.js';
 import type { DatasetKey } from '../../datasets/index.js';
 import { recordAudit } from '../audit/audit.repository.js';
 import { getCollectionsSettings } from '../collections/collections.settings.js';
@@ -215,15 +215,25 @@ export async function autoCloseFollowups(trx: Transaction<DB>, change: BatchChan
 const LIST_DATASETS = new Set(['subscribers', 'orders', 'contracts', 'bills', 'payments', 'adjustments']);
 
 /**
- * Register the follow-up hook with the import pipeline: close what the data shows, then bring
- * today's lists up to date (new stops imported today appear without waiting for the morning job).
+ * Register the follow-up hooks with the import pipeline: inside the batch's transaction, close what the
+ * data shows; once it has committed, bring today's lists up to date (new stops imported today appear
+ * without waiting for the morning job). The lists are generated in a transaction of their own, after
+ * the import's: they read the whole city (arrears over every bill month), which the import's locks need
+ * not wait for, and the morning job catches up on a run that failed. Returns a function removing both.
  */
 export function registerFollowupHooks(opts: { today?: () => string } = {}): () => void {
   const today = opts.today ?? (() => todayShanghai());
-  return onBatchApplied(async (trx, change) => {
-    if (!LIST_DATASETS.has(change.dataset)) return;
-    await autoCloseFollowups(trx, change);
-    if (change.action === 'apply')
-      await generateInTransaction(trx, { date: today(), county: null, actor: 'system:import' });
+  const offClose = onBatchApplied(async (trx, change) => {
+    if (LIST_DATASETS.has(change.dataset)) await autoCloseFollowups(trx, change);
   });
+  const offGenerate = afterBatchCommitted(async (db, batch) => {
+    if (!LIST_DATASETS.has(batch.dataset) || batch.action !== 'apply' || !batch.changed) return;
+    await db
+      .transaction()
+      .execute((trx) => generateInTransaction(trx, { date: today(), county: null, actor: 'system:import' }));
+  });
+  return () => {
+    offClose();
+    offGenerate();
+  };
 }

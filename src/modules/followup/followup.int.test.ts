@@ -161,6 +161,9 @@ describe('follow-up list generation', () => {
       ['C01', 1],
       ['C02', 2],
     ]);
+    // C01's new item goes to the user with fewer open items (u_c01a holds S1 and S3, u_c01b S2)
+    const c01 = await listFollowups(t.db, system, { date: '2026-07-01', county: 'C01', status: 'open' });
+    expect(c01.filter((i) => i.list_date === '2026-07-01').map(keyOf)).toEqual(['S4:zero_fee:u_c01b']);
     const closed = await t.db
       .selectFrom('followup_items')
       .selectAll()

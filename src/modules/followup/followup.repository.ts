@@ -2,16 +2,9 @@ import { sql, type Kysely } from 'kysely';
 import type { DB, FollowupOutcome, FollowupReason } from '../../db/schema.js';
 import { addDays, addMonths, endOfMonth, firstDay, monthOf } from '../../core/dates.js';
 import { owedSelect } from '../collections/owed.sql.js';
+import type { AssignmentSlots } from './followup.rules.js';
 
 /** All SQL of the follow-up lists. The first argument is the database or the caller's transaction. */
-export type Candidate = {
-  subscriber_id: string;
-  county_code: string;
-  reason: FollowupReason;
-  dedupe_key: string;
-  figures: Record<string, unknown>;
-};
-
 export type CandidateParams = {
   date: string;
   county: string | null;
@@ -24,115 +17,145 @@ const countyCond = (county: string | null) => (county ? sql`s.county_code = ${co
 const activeAt = (d: string) =>
   sql`s.install_date <= ${d}::date and (s.disconnect_date is null or s.disconnect_date > ${d}::date)`;
 
+/*
+ * The candidates of each reason as one select of (grp, k, subscriber_id, county_code, reason,
+ * dedupe_key, figures): `grp` and `k` order them (reason group, then its key) for the assignment.
+ */
+
 /** New single / dual stops: stop orders completed on the list date for subscribers still active. */
-async function stopCandidates(db: Kysely<DB>, p: CandidateParams): Promise<Candidate[]> {
-  const r = await sql<{
-    subscriber_id: string;
-    county_code: string;
-    order_type: 'single_stop' | 'dual_stop';
-    order_id: string;
-    order_day: string;
-    order_reason: string | null;
-  }>`
-    select o.subscriber_id, s.county_code, o.order_type, o.order_id, o.order_day::text as order_day, o.reason as order_reason
+const stopCandidates = (p: CandidateParams) => sql`
+    select 1 as grp, o.order_id as k, o.subscriber_id, s.county_code, o.order_type as reason, o.order_id as dedupe_key,
+      jsonb_build_object('order_id', o.order_id, 'order_day', o.order_day::text, 'order_reason', o.reason) as figures
     from orders o join subscribers s on s.subscriber_id = o.subscriber_id
     where o.order_type in ('single_stop', 'dual_stop') and o.order_day = ${p.date}::date
-      and ${activeAt(p.date)} and ${countyCond(p.county)}
-    order by o.order_id`.execute(db);
-  return r.rows.map((o) => ({
-    subscriber_id: o.subscriber_id,
-    county_code: o.county_code,
-    reason: o.order_type,
-    dedupe_key: o.order_id,
-    figures: { order_id: o.order_id, order_day: o.order_day, order_reason: o.order_reason },
-  }));
-}
+      and ${activeAt(p.date)} and ${countyCond(p.county)}`;
 
 /**
  * Zero-fee users of the last billed month m = the month before the list date (the metric's definition
  * with N months), still active on the list date. One item per subscriber and month m.
  */
-async function zeroFeeCandidates(db: Kysely<DB>, p: CandidateParams): Promise<Candidate[]> {
+function zeroFeeCandidates(p: CandidateParams) {
   const m = addMonths(monthOf(p.date), -1);
   const firstM = addMonths(m, -(p.zeroFeeMonths - 1));
-  const r = await sql<{ subscriber_id: string; county_code: string }>`
-    select s.subscriber_id, s.county_code from subscribers s
+  return sql`
+    select 2 as grp, s.subscriber_id as k, s.subscriber_id, s.county_code, 'zero_fee' as reason, ${m}::text as dedupe_key,
+      jsonb_build_object('months', ${p.zeroFeeMonths}::int, 'from_month', ${firstM}::text, 'to_month', ${m}::text) as figures
+    from subscribers s
     where s.install_date < ${firstDay(firstM)}::date
       and ${activeAt(endOfMonth(m))} and ${activeAt(p.date)} and ${countyCond(p.county)}
       and not exists (
         select 1 from bills b where b.subscriber_id = s.subscriber_id and b.amount > 0
-          and b.bill_month between ${firstDay(firstM)}::date and ${firstDay(m)}::date)
-    order by s.subscriber_id`.execute(db);
-  return r.rows.map((s) => ({
-    ...s,
-    reason: 'zero_fee' as const,
-    dedupe_key: m,
-    figures: { months: p.zeroFeeMonths, from_month: firstM, to_month: m },
-  }));
+          and b.bill_month between ${firstDay(firstM)}::date and ${firstDay(m)}::date)`;
 }
 
 /** Contracts ending within the next `contractDays` days with no later contract of the subscriber. */
-async function contractCandidates(db: Kysely<DB>, p: CandidateParams): Promise<Candidate[]> {
-  const r = await sql<{
-    subscriber_id: string;
-    county_code: string;
-    contract_id: string;
-    end_date: string;
-    days_left: number;
-  }>`
-    select c.subscriber_id, s.county_code, c.contract_id, c.end_date::text as end_date,
-      (c.end_date - ${p.date}::date)::int as days_left
+const contractCandidates = (p: CandidateParams) => sql`
+    select 3 as grp, c.contract_id as k, c.subscriber_id, s.county_code, 'contract_ending' as reason, c.contract_id as dedupe_key,
+      jsonb_build_object('contract_id', c.contract_id, 'end_date', c.end_date::text,
+        'days_left', (c.end_date - ${p.date}::date)::int) as figures
     from contracts c join subscribers s on s.subscriber_id = c.subscriber_id
     where c.end_date between ${p.date}::date and ${addDays(p.date, p.contractDays)}::date
       and ${activeAt(p.date)} and ${countyCond(p.county)}
-      and not exists (select 1 from contracts c2 where c2.subscriber_id = c.subscriber_id and c2.start_date > c.start_date)
-    order by c.contract_id`.execute(db);
-  return r.rows.map((c) => ({
-    subscriber_id: c.subscriber_id,
-    county_code: c.county_code,
-    reason: 'contract_ending' as const,
-    dedupe_key: c.contract_id,
-    figures: { contract_id: c.contract_id, end_date: c.end_date, days_left: c.days_left },
-  }));
-}
+      and not exists (select 1 from contracts c2 where c2.subscriber_id = c.subscriber_id and c2.start_date > c.start_date)`;
 
 /**
  * Arrears above the threshold: Σ owed at the list date over bill months before the list date's month
  * (months already in arrears). One item per subscriber and list month.
  */
-async function arrearsCandidates(db: Kysely<DB>, p: CandidateParams): Promise<Candidate[]> {
+function arrearsCandidates(p: CandidateParams) {
   const month = monthOf(p.date);
   const owed = owedSelect({ cutoff: p.date, monthTo: firstDay(addMonths(month, -1)), county: p.county });
-  const r = await sql<{
-    subscriber_id: string;
-    county_code: string;
-    owed: number;
-    months: number;
-    oldest: string;
-  }>`
-    select o.subscriber_id, s.county_code, sum(o.owed)::bigint as owed,
-      count(*) filter (where o.owed > 0)::int as months,
-      to_char(min(o.bill_month) filter (where o.owed > 0), 'YYYY-MM') as oldest
+  return sql`
+    select 4 as grp, o.subscriber_id as k, o.subscriber_id, s.county_code, 'arrears' as reason, ${month}::text as dedupe_key,
+      jsonb_build_object('owed', sum(o.owed)::bigint, 'months_owed', count(*) filter (where o.owed > 0)::int,
+        'oldest_month', to_char(min(o.bill_month) filter (where o.owed > 0), 'YYYY-MM')) as figures
     from (${owed}) o join subscribers s on s.subscriber_id = o.subscriber_id
     group by o.subscriber_id, s.county_code
-    having sum(o.owed) > ${p.arrearsThresholdFen}
-    order by o.subscriber_id`.execute(db);
-  return r.rows.map((a) => ({
-    subscriber_id: a.subscriber_id,
-    county_code: a.county_code,
-    reason: 'arrears' as const,
-    dedupe_key: month,
-    figures: { owed: Number(a.owed), months_owed: a.months, oldest_month: a.oldest },
-  }));
+    having sum(o.owed) > ${p.arrearsThresholdFen}`;
 }
 
-export async function findCandidates(db: Kysely<DB>, p: CandidateParams): Promise<Candidate[]> {
-  return [
-    ...(await stopCandidates(db, p)),
-    ...(await zeroFeeCandidates(db, p)),
-    ...(await contractCandidates(db, p)),
-    ...(await arrearsCandidates(db, p)),
-  ];
+/** The temporary table of one generation's candidates (dropped by dropCandidates or at commit). */
+const CANDIDATES = sql.table('followup_candidates');
+
+/**
+ * Every candidate of the date into a temporary table, in the database: a city's list (a million
+ * zero-fee users after a first load) never passes through this process. `fresh` marks the ones that
+ * become items: no item with the same key (open or closed: never generated twice), no open item of the
+ * same subscriber and reason (it carries over), and only the first of two cases of one reason for one
+ * subscriber on one day. `k` numbers a county's fresh candidates in the order they are assigned.
+ */
+export async function stageCandidates(db: Kysely<DB>, p: CandidateParams): Promise<void> {
+  await sql`drop table if exists ${CANDIDATES}`.execute(db);
+  await sql`create temp table ${CANDIDATES} on commit drop as
+    with c as (
+      select row_number() over (order by u.grp, u.k) as ord, u.subscriber_id, u.county_code, u.reason,
+        u.dedupe_key, u.figures
+      from (${stopCandidates(p)} union all ${zeroFeeCandidates(p)}
+        union all ${contractCandidates(p)} union all ${arrearsCandidates(p)}) u
+    ),
+    b as (
+      select c.*, exists (select 1 from followup_items f
+        where f.subscriber_id = c.subscriber_id and f.reason = c.reason
+          and (f.dedupe_key = c.dedupe_key or f.status = 'open')) as blocked
+      from c
+    ),
+    f as (
+      select b.*, not b.blocked
+        and row_number() over (partition by b.subscriber_id, b.reason, b.blocked order by b.ord) = 1 as fresh
+      from b
+    )
+    select f.ord, f.subscriber_id, f.county_code, f.reason, f.dedupe_key, f.figures, f.fresh,
+      row_number() over (partition by f.county_code, f.fresh order by f.ord) as k
+    from f`.execute(db);
+}
+
+export async function dropCandidates(db: Kysely<DB>): Promise<void> {
+  await sql`drop table if exists ${CANDIDATES}`.execute(db);
+}
+
+/** Per county with candidates: how many, and how many of them are fresh. */
+export async function candidateCounts(
+  db: Kysely<DB>,
+): Promise<{ county_code: string; candidates: number; fresh: number }[]> {
+  const r = await sql<{ county_code: string; candidates: number; fresh: number }>`
+    select county_code, count(*)::int as candidates, count(*) filter (where fresh)::int as fresh
+    from ${CANDIDATES} group by county_code order by county_code`.execute(db);
+  return r.rows;
+}
+
+/**
+ * Insert a county's fresh candidates as items of the list date; the k-th goes to `slots`' k-th user
+ * (followup.rules.ts assignmentSlots: each user's free places from their open load up to `level`, in
+ * (place, user) order), or to no one when the county has no users. A key that exists already (a
+ * concurrent run) is skipped by the database. Returns how many were created.
+ */
+export async function insertFresh(
+  db: Kysely<DB>,
+  p: { county: string; date: string; slots: AssignmentSlots | null },
+): Promise<number> {
+  const assignee =
+    p.slots === null || p.slots.users.length === 0
+      ? { join: sql``, col: sql`null::text` }
+      : {
+          join: sql`left join (
+              select u.username, row_number() over (order by l, u.idx) as k
+              from (values ${sql.join(p.slots.users.map((u, i) => sql`(${u.username}::text, ${u.load}::bigint, ${i}::int)`))}) u(username, load, idx),
+                generate_series(u.load, ${p.slots.level}::bigint) l
+            ) a on a.k = c.k`,
+          col: sql`a.username`,
+        };
+  const r = await sql<{ n: number }>`
+    with ins as (
+      insert into followup_items (list_date, subscriber_id, county_code, reason, dedupe_key, figures, assignee)
+      select ${p.date}::date, c.subscriber_id, c.county_code, c.reason, c.dedupe_key, c.figures, ${assignee.col}
+      from ${CANDIDATES} c ${assignee.join}
+      where c.fresh and c.county_code = ${p.county}
+      order by c.ord
+      on conflict (subscriber_id, reason, dedupe_key) do nothing
+      returning 1
+    )
+    select count(*)::int as n from ins`.execute(db);
+  return Number(r.rows[0]?.n ?? 0);
 }
 
 /** Active county users who work the lists. */
@@ -158,63 +181,6 @@ export async function openCountsByAssignee(db: Kysely<DB>, county: string): Prom
     .groupBy('assignee')
     .execute();
   return new Map(rows.map((r) => [r.assignee as string, Number(r.n)]));
-}
-
-/**
- * What blocks a candidate: an item with the same key (open or closed: never generated twice), or an
- * open item of the same subscriber and reason (it carries over instead of being duplicated).
- */
-export async function existingKeys(
-  db: Kysely<DB>,
-  cands: readonly Candidate[],
-): Promise<{ keys: Set<string>; open: Set<string> }> {
-  const keys = new Set<string>();
-  const open = new Set<string>();
-  const subs = [...new Set(cands.map((c) => c.subscriber_id))];
-  for (let i = 0; i < subs.length; i += 5000) {
-    const rows = await db
-      .selectFrom('followup_items')
-      .select(['subscriber_id', 'reason', 'dedupe_key', 'status'])
-      .where('subscriber_id', 'in', subs.slice(i, i + 5000))
-      .execute();
-    for (const r of rows) {
-      keys.add(itemKey(r));
-      if (r.status === 'open') open.add(openKey(r));
-    }
-  }
-  return { keys, open };
-}
-
-export const openKey = (r: { subscriber_id: string; reason: string }) =>
-  `${r.subscriber_id}\u0000${r.reason}`;
-export const itemKey = (r: { subscriber_id: string; reason: string; dedupe_key: string }) =>
-  `${r.subscriber_id}\u0000${r.reason}\u0000${r.dedupe_key}`;
-
-export type NewItem = Candidate & { list_date: string; assignee: string | null };
-
-/** Insert new items; a key that exists already (a concurrent run) is skipped by the database. */
-export async function insertItems(db: Kysely<DB>, items: readonly NewItem[]): Promise<number[]> {
-  const ids: number[] = [];
-  for (let i = 0; i < items.length; i += 1000) {
-    const rows = await db
-      .insertInto('followup_items')
-      .values(
-        items.slice(i, i + 1000).map((it) => ({
-          list_date: it.list_date,
-          subscriber_id: it.subscriber_id,
-          county_code: it.county_code,
-          reason: it.reason,
-          dedupe_key: it.dedupe_key,
-          figures: JSON.stringify(it.figures),
-          assignee: it.assignee,
-        })),
-      )
-      .onConflict((oc) => oc.columns(['subscriber_id', 'reason', 'dedupe_key']).doNothing())
-      .returning('item_id')
-      .execute();
-    ids.push(...rows.map((r) => Number(r.item_id)));
-  }
-  return ids;
 }
 
 export type ItemRow = {

@@ -87,24 +87,33 @@ export function autoCloseText(a: AutoClose): { zh: string; en: string } {
   }
 }
 
+/** Where a county's new items go: each user with their open load, and the highest place reached. */
+export type AssignmentSlots = { users: { username: string; load: number }[]; level: number };
+
 /**
- * Hand new items to the county's users, each to whoever has the fewest open items at that moment
- * (ties: username order), so the daily load stays even. Returns the assignee per item in order.
+ * Hand new items to the county's users, each to whoever has the fewest open items at that moment (ties:
+ * username order), so the daily load stays even. Handed out that way, the items fill each user's places
+ * load, load + 1, … in (place, user) order: the k-th item goes to the user of the k-th place. `level` is
+ * the highest place the `itemCount` items reach, so the database numbers only the places up to it
+ * (followup.repository.ts insertFresh) and a county's list of any size is assigned without leaving it.
+ * Null when there is nobody to assign to or nothing to assign.
  */
-export function assignBalanced(
+export function assignmentSlots(
   itemCount: number,
   users: readonly string[],
   openCounts: ReadonlyMap<string, number>,
-): (string | null)[] {
-  if (users.length === 0) return Array.from({ length: itemCount }, () => null);
-  const load = new Map(users.map((u) => [u, openCounts.get(u) ?? 0]));
-  const sorted = [...users].sort();
-  const out: string[] = [];
-  for (let i = 0; i < itemCount; i++) {
-    let best = sorted[0] as string;
-    for (const u of sorted) if ((load.get(u) ?? 0) < (load.get(best) ?? 0)) best = u;
-    out.push(best);
-    load.set(best, (load.get(best) ?? 0) + 1);
+): AssignmentSlots | null {
+  if (users.length === 0 || itemCount <= 0) return null;
+  const sorted = [...users].sort().map((username) => ({ username, load: openCounts.get(username) ?? 0 }));
+  /** the places up to level l */
+  const places = (l: number) => sorted.reduce((n, u) => n + Math.max(0, l - u.load + 1), 0);
+  // the least loaded user alone has itemCount places up to lo + itemCount − 1
+  let lo = Math.min(...sorted.map((u) => u.load));
+  let hi = lo + itemCount - 1;
+  while (lo < hi) {
+    const mid = Math.floor((lo + hi) / 2);
+    if (places(mid) >= itemCount) hi = mid;
+    else lo = mid + 1;
   }
-  return out;
+  return { users: sorted, level: lo };
 }

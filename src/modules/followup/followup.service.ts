@@ -8,7 +8,7 @@ import { assertCan, assertCountyAccess, scopedCounty, type Actor } from '../../s
 import { recordAudit } from '../audit/audit.repository.js';
 import { getCollectionsSettings } from '../collections/collections.settings.js';
 import * as repo from './followup.repository.js';
-import { assignBalanced, autoCloseText, type AutoClose } from './followup.rules.js';
+import { assignmentSlots, autoCloseText, type AutoClose } from './followup.rules.js';
 
 export type GenerateResult = {
   date: string;
@@ -30,8 +30,9 @@ function assertDate(date: string, field = 'date'): void {
 
 /**
  * Generate the follow-up lists of a date inside the caller's transaction (the import hook calls this
- * from the import transaction). Idempotent: a (subscriber, reason, case) that already has an item —
- * open or closed — is not generated again, so open items carry over and closed ones stay closed.
+ * once a batch has committed). Set-based: the candidates never leave the database. Idempotent: a
+ * (subscriber, reason, case) that already has an item — open or closed — is not generated again, so
+ * open items carry over and closed ones stay closed.
  */
 export async function generateInTransaction(
   trx: Transaction<DB>,
@@ -39,38 +40,25 @@ export async function generateInTransaction(
 ): Promise<GenerateResult> {
   assertDate(p.date);
   const settings = await getCollectionsSettings(trx);
-  const cands = await repo.findCandidates(trx, {
+  await repo.stageCandidates(trx, {
     date: p.date,
     county: p.county,
     arrearsThresholdFen: settings.arrears_threshold_fen,
     zeroFeeMonths: settings.zero_fee_months,
     contractDays: settings.contract_days,
   });
-  const existing = await repo.existingKeys(trx, cands);
-  const fresh: repo.Candidate[] = [];
-  for (const c of cands) {
-    if (existing.keys.has(repo.itemKey(c)) || existing.open.has(repo.openKey(c))) continue;
-    // two cases of one reason for one subscriber on one day make one item
-    existing.open.add(repo.openKey(c));
-    fresh.push(c);
-  }
-  const byCounty = new Map<string, { candidates: number; items: repo.Candidate[] }>();
-  for (const c of cands) {
-    const e = byCounty.get(c.county_code) ?? { candidates: 0, items: [] };
-    e.candidates += 1;
-    byCounty.set(c.county_code, e);
-  }
-  for (const c of fresh) byCounty.get(c.county_code)?.items.push(c);
   const result: GenerateResult = { date: p.date, counties: [] };
-  for (const [county, e] of [...byCounty.entries()].sort(([a], [b]) => a.localeCompare(b))) {
-    const users = await repo.countyWorkers(trx, county);
-    const assignees = assignBalanced(e.items.length, users, await repo.openCountsByAssignee(trx, county));
-    const ids = await repo.insertItems(
-      trx,
-      e.items.map((c, i) => ({ ...c, list_date: p.date, assignee: assignees[i] ?? null })),
+  for (const c of await repo.candidateCounts(trx)) {
+    const slots = assignmentSlots(
+      c.fresh,
+      await repo.countyWorkers(trx, c.county_code),
+      await repo.openCountsByAssignee(trx, c.county_code),
     );
-    result.counties.push({ county_code: county, candidates: e.candidates, created: ids.length });
+    const created =
+      c.fresh === 0 ? 0 : await repo.insertFresh(trx, { county: c.county_code, date: p.date, slots });
+    result.counties.push({ county_code: c.county_code, candidates: c.candidates, created });
   }
+  await repo.dropCandidates(trx);
   await recordAudit(trx, {
     actor: p.actor,
     action: 'generate',
