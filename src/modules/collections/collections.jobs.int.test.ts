@@ -45,18 +45,16 @@ describe('collections jobs', () => {
     await addOrder(t.db, { id: 'O2', sub: 'S1', type: 'resume', at: '2026-06-15 18:00:00', batch: b });
     await addSubscriber(t.db, { id: 'S2', county: 'C02' });
     await addOrder(t.db, { id: 'O3', sub: 'S2', type: 'dual_stop', at: '2026-06-15', batch: b });
-    await t.db
-      .transaction()
-      .execute((trx) =>
-        runBatchHooks(trx, {
-          dataset: 'orders',
-          batchId: b,
-          months: ['2026-06'],
-          dateRange: null,
-          counties: null,
-          action: 'apply',
-        }),
-      );
+    await t.db.transaction().execute((trx) =>
+      runBatchHooks(trx, {
+        dataset: 'orders',
+        batchId: b,
+        months: ['2026-06'],
+        dateRange: null,
+        counties: null,
+        action: 'apply',
+      }),
+    );
     const items = () =>
       t.db.selectFrom('followup_items').select(['subscriber_id', 'status']).orderBy('item_id').execute();
     expect(await items()).toEqual([{ subscriber_id: 'S1', status: 'closed' }]);

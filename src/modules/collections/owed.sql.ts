@@ -16,15 +16,15 @@ export type OwedOpts = {
   /** first day of the latest bill month, inclusive */
   monthTo?: string;
   county?: string | null;
-  subscriberIds?: readonly string[];
+  /** only these subscribers: a select of one column of subscriber ids */
+  subscribersIn?: RawBuilder<unknown>;
 };
 
 export function owedSelect(o: OwedOpts): RawBuilder<unknown> {
   const from = o.monthFrom ?? '1900-01-01';
   const to = o.monthTo ?? '2999-12-01';
-  const subs = o.subscriberIds ? [...o.subscriberIds] : null;
-  const subFilter = (col: RawBuilder<unknown>) =>
-    subs === null ? sql`true` : sql`${col} = any(${sql.val(subs)}::text[])`;
+  const subs = o.subscribersIn ?? null;
+  const subFilter = (col: RawBuilder<unknown>) => (subs === null ? sql`true` : sql`${col} in (${subs})`);
   const countyFilter = (col: RawBuilder<unknown>) =>
     o.county
       ? sql`${col} in (select subscriber_id from subscribers where county_code = ${o.county})`

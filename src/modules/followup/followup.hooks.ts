@@ -1,170 +1,91 @@
-import { sql, type Transaction } from 'kysely';
-import type { DB, FollowupOutcome } from '../../db/schema.js';
-import { firstDay, monthOf, todayShanghai } from '../../core/dates.js';
+import { sql, type RawBuilder, type Transaction } from 'kysely';
+import type { DB } from '../../db/schema.js';
+import { todayShanghai } from '../../core/dates.js';
 import { afterBatchCommitted, onBatchApplied, type BatchChange } from '../../ingest/hooks.js';
 import type { DatasetKey } from '../../datasets/index.js';
 import { recordAudit } from '../audit/audit.repository.js';
 import { getCollectionsSettings } from '../collections/collections.settings.js';
 import { owedSelect } from '../collections/owed.sql.js';
-import type { AutoClose } from './followup.rules.js';
 import { generateInTransaction } from './followup.service.js';
 
 /**
  * Follow-up items close themselves when imported data shows what the call was for: a payment that
  * brings the arrears to the threshold or below, a resume or disconnect order, a renewal contract, a bill
- * with fees. Each closed item keeps what closed it (auto_close), and undoing that batch reopens it.
+ * with fees. Each closed item keeps what closed it (auto_close, with the batch), and undoing that batch
+ * reopens it. Set-based: each kind of close is one UPDATE, whatever the number of items it closes.
  */
-type Close = { itemId: number; outcome: FollowupOutcome | null; auto: AutoClose; county: string };
 
-async function closeItems(trx: Transaction<DB>, closes: Close[]): Promise<void> {
-  for (const c of closes) {
-    await trx
-      .updateTable('followup_items')
-      .set({
-        status: 'closed',
-        outcome: c.outcome,
-        closed_at: new Date(),
-        closed_by: 'system:import',
-        auto_close: JSON.stringify(c.auto),
-      })
-      .where('item_id', '=', c.itemId)
-      .where('status', '=', 'open')
-      .execute();
-  }
-}
+/** Items a batch closes: item_id, outcome (null: closed without one) and auto_close (an AutoClose, followup.rules.ts). */
+type Closer = (batchId: number, thresholdFen: number) => RawBuilder<unknown>;
 
-async function paymentCloses(trx: Transaction<DB>, batchId: number): Promise<Close[]> {
-  const items = await sql<{
-    item_id: number;
-    subscriber_id: string;
-    list_date: string;
-    county_code: string;
-    paid: number;
-  }>`
-    select f.item_id, f.subscriber_id, f.list_date::text as list_date, f.county_code, p.paid
+const paymentCloses: Closer = (batchId, thresholdFen) => {
+  const items = sql`select f.item_id, f.subscriber_id, f.list_date, p.paid
     from followup_items f
-    join (select subscriber_id, sum(amount)::bigint as paid from payments where batch_id = ${batchId} group by subscriber_id) p
-      on p.subscriber_id = f.subscriber_id
-    where f.status = 'open' and f.reason = 'arrears'`.execute(trx);
-  if (items.rows.length === 0) return [];
-  const { arrears_threshold_fen } = await getCollectionsSettings(trx);
-  const owed = await sql<{ subscriber_id: string; bill_month: string; owed: number }>`
-    select subscriber_id, bill_month::text as bill_month, owed from (${owedSelect({
-      cutoff: '2999-12-31',
-      subscriberIds: [...new Set(items.rows.map((r) => r.subscriber_id))],
-    })}) o where owed > 0`.execute(trx);
-  const out: Close[] = [];
-  for (const it of items.rows) {
-    // the months that put the subscriber on the list: those before the list date's month
-    const limit = firstDay(monthOf(it.list_date));
-    const left = owed.rows
-      .filter((o) => o.subscriber_id === it.subscriber_id && o.bill_month < limit)
-      .reduce((s, o) => s + Number(o.owed), 0);
-    if (left > arrears_threshold_fen) continue;
-    out.push({
-      itemId: Number(it.item_id),
-      outcome: 'paid',
-      county: it.county_code,
-      auto: { kind: 'payment', batch_id: batchId, paid: Number(it.paid), owed_after: left },
-    });
-  }
-  return out;
-}
+    join (select subscriber_id, sum(amount)::bigint as paid from payments where batch_id = ${batchId}
+          group by subscriber_id) p on p.subscriber_id = f.subscriber_id
+    where f.status = 'open' and f.reason = 'arrears'`;
+  // owed after the batch over the months that put the subscriber on the list: those before the list
+  // date's month
+  const owed = owedSelect({
+    cutoff: '2999-12-31',
+    subscribersIn: sql`select i.subscriber_id from (${items}) i`,
+  });
+  return sql`select i.item_id, 'paid' as outcome,
+      jsonb_build_object('kind', 'payment', 'batch_id', ${batchId}::bigint, 'paid', i.paid,
+        'owed_after', coalesce(l.owed, 0)) as auto
+    from (${items}) i
+    left join lateral (
+      select sum(o.owed)::bigint as owed from (${owed}) o
+      where o.subscriber_id = i.subscriber_id and o.owed > 0
+        and o.bill_month < date_trunc('month', i.list_date)::date
+    ) l on true
+    where coalesce(l.owed, 0) <= ${thresholdFen}::bigint`;
+};
 
-async function orderCloses(trx: Transaction<DB>, batchId: number): Promise<Close[]> {
-  const r = await sql<{
-    item_id: number;
-    county_code: string;
-    order_id: string;
-    order_type: string;
-    order_day: string;
-  }>`
-    select distinct on (f.item_id) f.item_id, f.county_code, o.order_id, o.order_type, o.order_day::text as order_day
-    from followup_items f
-    join orders o on o.subscriber_id = f.subscriber_id and o.batch_id = ${batchId}
-    where f.status = 'open' and o.order_day >= f.list_date
-      and (o.order_type = 'disconnect' or (o.order_type = 'resume' and f.reason in ('single_stop', 'dual_stop')))
-    order by f.item_id, o.order_date desc, o.order_id desc`.execute(trx);
-  return r.rows.map((o) =>
-    o.order_type === 'disconnect'
-      ? {
-          itemId: Number(o.item_id),
-          outcome: 'disconnected' as const,
-          county: o.county_code,
-          auto: { kind: 'disconnect' as const, batch_id: batchId, order_id: o.order_id, day: o.order_day },
-        }
-      : {
-          itemId: Number(o.item_id),
-          outcome: null,
-          county: o.county_code,
-          auto: { kind: 'resume' as const, batch_id: batchId, order_id: o.order_id, order_day: o.order_day },
-        },
-  );
-}
+const orderCloses: Closer = (batchId) => sql`
+    select item_id,
+      case when order_type = 'disconnect' then 'disconnected' end as outcome,
+      case when order_type = 'disconnect'
+        then jsonb_build_object('kind', 'disconnect', 'batch_id', ${batchId}::bigint, 'order_id', order_id, 'day', order_day)
+        else jsonb_build_object('kind', 'resume', 'batch_id', ${batchId}::bigint, 'order_id', order_id, 'order_day', order_day)
+      end as auto
+    from (
+      select distinct on (f.item_id) f.item_id, o.order_id, o.order_type, o.order_day::text as order_day
+      from followup_items f
+      join orders o on o.subscriber_id = f.subscriber_id and o.batch_id = ${batchId}
+      where f.status = 'open' and o.order_day >= f.list_date
+        and (o.order_type = 'disconnect' or (o.order_type = 'resume' and f.reason in ('single_stop', 'dual_stop')))
+      order by f.item_id, o.order_date desc, o.order_id desc
+    ) x`;
 
-async function contractCloses(trx: Transaction<DB>, batchId: number): Promise<Close[]> {
-  const r = await sql<{
-    item_id: number;
-    county_code: string;
-    contract_id: string;
-    start_date: string;
-    end_date: string;
-  }>`
-    select distinct on (f.item_id) f.item_id, f.county_code, n.contract_id, n.start_date::text as start_date, n.end_date::text as end_date
+const contractCloses: Closer = (batchId) => sql`
+    select distinct on (f.item_id) f.item_id, 'renewed' as outcome,
+      jsonb_build_object('kind', 'renewal', 'batch_id', ${batchId}::bigint, 'contract_id', n.contract_id,
+        'start_date', n.start_date::text, 'end_date', n.end_date::text) as auto
     from followup_items f
     join contracts c on c.contract_id = f.dedupe_key
     join contracts n on n.subscriber_id = f.subscriber_id and n.batch_id = ${batchId} and n.start_date > c.start_date
     where f.status = 'open' and f.reason = 'contract_ending'
-    order by f.item_id, n.start_date`.execute(trx);
-  return r.rows.map((c) => ({
-    itemId: Number(c.item_id),
-    outcome: 'renewed' as const,
-    county: c.county_code,
-    auto: {
-      kind: 'renewal' as const,
-      batch_id: batchId,
-      contract_id: c.contract_id,
-      start_date: c.start_date,
-      end_date: c.end_date,
-    },
-  }));
-}
+    order by f.item_id, n.start_date`;
 
-async function billCloses(trx: Transaction<DB>, batchId: number): Promise<Close[]> {
-  const r = await sql<{ item_id: number; county_code: string; bill_month: string; amount: number }>`
-    select distinct on (f.item_id) f.item_id, f.county_code, b.bill_month::text as bill_month, b.amount
+const billCloses: Closer = (batchId) => sql`
+    select distinct on (f.item_id) f.item_id, null as outcome,
+      jsonb_build_object('kind', 'activated', 'batch_id', ${batchId}::bigint, 'bill_month', b.bill_month::text,
+        'amount', b.amount) as auto
     from followup_items f
     join bills b on b.subscriber_id = f.subscriber_id and b.batch_id = ${batchId} and b.amount > 0
       and to_char(b.bill_month, 'YYYY-MM') > f.dedupe_key
     where f.status = 'open' and f.reason = 'zero_fee'
-    order by f.item_id, b.bill_month`.execute(trx);
-  return r.rows.map((b) => ({
-    itemId: Number(b.item_id),
-    outcome: null,
-    county: b.county_code,
-    auto: {
-      kind: 'activated' as const,
-      batch_id: batchId,
-      bill_month: b.bill_month,
-      amount: Number(b.amount),
-    },
-  }));
-}
+    order by f.item_id, b.bill_month`;
 
-async function subscriberCloses(trx: Transaction<DB>, batchId: number): Promise<Close[]> {
-  const r = await sql<{ item_id: number; county_code: string; disconnect_date: string | null }>`
-    select f.item_id, f.county_code, s.disconnect_date::text as disconnect_date
+const subscriberCloses: Closer = (batchId) => sql`
+    select f.item_id, 'disconnected' as outcome,
+      jsonb_build_object('kind', 'disconnect', 'batch_id', ${batchId}::bigint, 'order_id', null,
+        'day', s.disconnect_date::text) as auto
     from followup_items f join subscribers s on s.subscriber_id = f.subscriber_id
-    where f.status = 'open' and s.batch_id = ${batchId} and s.status = 'disconnected'`.execute(trx);
-  return r.rows.map((s) => ({
-    itemId: Number(s.item_id),
-    outcome: 'disconnected' as const,
-    county: s.county_code,
-    auto: { kind: 'disconnect' as const, batch_id: batchId, order_id: null, day: s.disconnect_date },
-  }));
-}
+    where f.status = 'open' and s.batch_id = ${batchId} and s.status = 'disconnected'`;
 
-const CLOSERS: Partial<Record<DatasetKey, (trx: Transaction<DB>, batchId: number) => Promise<Close[]>>> = {
+const CLOSERS: Partial<Record<DatasetKey, Closer>> = {
   payments: paymentCloses,
   orders: orderCloses,
   contracts: contractCloses,
@@ -172,44 +93,60 @@ const CLOSERS: Partial<Record<DatasetKey, (trx: Transaction<DB>, batchId: number
   subscribers: subscriberCloses,
 };
 
-/** Close what the batch shows done; on undo, reopen what that batch closed. */
-export async function autoCloseFollowups(trx: Transaction<DB>, change: BatchChange): Promise<number[]> {
+/** Items named in an audit entry of an auto-close or reopen; the rest are found by their auto_close batch. */
+const AUDIT_ITEMS = 1000;
+
+/**
+ * Close what the batch shows done; on undo, reopen what that batch closed. Returns how many items it
+ * closed or reopened.
+ */
+export async function autoCloseFollowups(trx: Transaction<DB>, change: BatchChange): Promise<number> {
   if (change.action === 'undo') {
-    const reopened = await trx
-      .updateTable('followup_items')
-      .set({ status: 'open', outcome: null, closed_at: null, closed_by: null, auto_close: null })
-      .where('closed_by', '=', 'system:import')
-      .where(sql<boolean>`(auto_close->>'batch_id')::bigint = ${change.batchId}`)
-      .returning('item_id')
-      .execute();
-    const ids = reopened.map((r) => Number(r.item_id));
-    if (ids.length) {
+    const r = await sql<{ n: number; items: number[] | null }>`
+      with u as (
+        update followup_items set status = 'open', outcome = null, closed_at = null, closed_by = null, auto_close = null
+        where closed_by = 'system:import' and (auto_close->>'batch_id')::bigint = ${change.batchId}
+        returning item_id
+      )
+      select count(*)::int as n, (array_agg(item_id order by item_id))[1:${AUDIT_ITEMS}::int] as items from u`.execute(
+      trx,
+    );
+    const n = Number(r.rows[0]?.n ?? 0);
+    if (n > 0) {
       await recordAudit(trx, {
         actor: 'system:import',
         action: 'reopen',
         entity: 'followup_item',
-        detail: { batch_id: change.batchId, items: ids },
+        detail: { batch_id: change.batchId, reopened: n, items: (r.rows[0]?.items ?? []).map(Number) },
       });
     }
-    return ids;
+    return n;
   }
-  const finder = CLOSERS[change.dataset];
-  if (!finder) return [];
-  const closes = await finder(trx, change.batchId);
-  await closeItems(trx, closes);
-  if (closes.length) {
+  const closer = CLOSERS[change.dataset];
+  if (!closer) return 0;
+  const { arrears_threshold_fen } = await getCollectionsSettings(trx);
+  const r = await sql<{ n: number; items: { id: number; kind: string }[] | null }>`
+    with u as (
+      update followup_items f set status = 'closed', outcome = c.outcome, closed_at = now(),
+        closed_by = 'system:import', auto_close = c.auto
+      from (${closer(change.batchId, arrears_threshold_fen)}) c
+      where f.item_id = c.item_id and f.status = 'open'
+      returning f.item_id, c.auto->>'kind' as kind
+    )
+    select count(*)::int as n,
+      (select jsonb_agg(jsonb_build_object('id', x.item_id, 'kind', x.kind) order by x.item_id)
+       from (select item_id, kind from u order by item_id limit ${AUDIT_ITEMS}) x) as items
+    from u`.execute(trx);
+  const n = Number(r.rows[0]?.n ?? 0);
+  if (n > 0) {
     await recordAudit(trx, {
       actor: 'system:import',
       action: 'auto_close',
       entity: 'followup_item',
-      detail: {
-        batch_id: change.batchId,
-        dataset: change.dataset,
-        items: closes.map((c) => ({ id: c.itemId, kind: c.auto.kind })),
-      },
+      detail: { batch_id: change.batchId, dataset: change.dataset, closed: n, items: r.rows[0]?.items ?? [] },
     });
   }
-  return closes.map((c) => c.itemId);
+  return n;
 }
 
 const LIST_DATASETS = new Set(['subscribers', 'orders', 'contracts', 'bills', 'payments', 'adjustments']);

@@ -193,12 +193,12 @@ describe('auto-close on imported data', () => {
     await addPayment(t.db, { sub: 'S9', month: '2026-05', day: '2026-07-02', amount: 1000, batch: partial });
     expect(
       await t.db.transaction().execute((trx) => autoCloseFollowups(trx, change('payments', partial))),
-    ).toEqual([]);
+    ).toBe(0);
 
     const b = await addBatch(t.db, 'payments');
     await addPayment(t.db, { sub: 'S9', month: '2026-06', day: '2026-07-03', amount: 90000, batch: b });
     const closed = await t.db.transaction().execute((trx) => autoCloseFollowups(trx, change('payments', b)));
-    expect(closed).toHaveLength(1);
+    expect(closed).toBe(1);
     const [item] = await listFollowups(t.db, system, {
       date: '2026-07-01',
       county: 'C02',
@@ -213,7 +213,31 @@ describe('auto-close on imported data', () => {
     const reopened = await t.db
       .transaction()
       .execute((trx) => autoCloseFollowups(trx, change('payments', b, 'undo')));
-    expect(reopened).toEqual(closed);
+    expect(reopened).toBe(1);
+    const [again] = await listFollowups(t.db, system, {
+      date: '2026-07-01',
+      county: 'C02',
+      reason: 'arrears',
+    }).then((l) => l.filter((i) => i.subscriber_id === 'S9'));
+    expect([again?.status, again?.auto_close]).toEqual(['open', null]);
+    const audit = await t.db
+      .selectFrom('audit_log')
+      .select(['action', 'detail'])
+      .where('entity', '=', 'followup_item')
+      .orderBy('audit_id')
+      .execute();
+    expect(audit.slice(-2)).toEqual([
+      {
+        action: 'auto_close',
+        detail: {
+          batch_id: b,
+          dataset: 'payments',
+          closed: 1,
+          items: [{ id: item?.item_id, kind: 'payment' }],
+        },
+      },
+      { action: 'reopen', detail: { batch_id: b, reopened: 1, items: [item?.item_id] } },
+    ]);
   });
 
   it('closes stop items on resume, contract items on renewal, zero-fee items on a bill with fees', async () => {
