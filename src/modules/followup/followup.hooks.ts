@@ -19,27 +19,26 @@ import { generateInTransaction } from './followup.service.js';
 type Closer = (batchId: number, thresholdFen: number) => RawBuilder<unknown>;
 
 const paymentCloses: Closer = (batchId, thresholdFen) => {
-  const items = sql`select f.item_id, f.subscriber_id, f.list_date, p.paid
-    from followup_items f
-    join (select subscriber_id, sum(amount)::bigint as paid from payments where batch_id = ${batchId}
-          group by subscriber_id) p on p.subscriber_id = f.subscriber_id
-    where f.status = 'open' and f.reason = 'arrears'`;
-  // owed after the batch over the months that put the subscriber on the list: those before the list
-  // date's month
-  const owed = owedSelect({
-    cutoff: '2999-12-31',
-    subscribersIn: sql`select i.subscriber_id from (${items}) i`,
-  });
-  return sql`select i.item_id, 'paid' as outcome,
-      jsonb_build_object('kind', 'payment', 'batch_id', ${batchId}::bigint, 'paid', i.paid,
-        'owed_after', coalesce(l.owed, 0)) as auto
-    from (${items}) i
-    left join lateral (
-      select sum(o.owed)::bigint as owed from (${owed}) o
-      where o.subscriber_id = i.subscriber_id and o.owed > 0
-        and o.bill_month < date_trunc('month', i.list_date)::date
-    ) l on true
-    where coalesce(l.owed, 0) <= ${thresholdFen}::bigint`;
+  // owed after the batch over the months that put the subscriber on the list (those before the list
+  // date's month), for the paying subscribers only: computed once for all of them, then summed per item
+  const owed = owedSelect({ cutoff: '2999-12-31', subscribersIn: sql`select subscriber_id from i` });
+  return sql`with i as materialized (
+      select f.item_id, f.subscriber_id, date_trunc('month', f.list_date)::date as list_month, p.paid
+      from followup_items f
+      join (select subscriber_id, sum(amount)::bigint as paid from payments where batch_id = ${batchId}
+            group by subscriber_id) p on p.subscriber_id = f.subscriber_id
+      where f.status = 'open' and f.reason = 'arrears'
+    ),
+    o as materialized (select subscriber_id, bill_month, owed from (${owed}) x where owed > 0),
+    l as (
+      select i.item_id, coalesce(sum(o.owed) filter (where o.bill_month < i.list_month), 0)::bigint as owed
+      from i left join o on o.subscriber_id = i.subscriber_id
+      group by i.item_id
+    )
+    select i.item_id, 'paid' as outcome,
+      jsonb_build_object('kind', 'payment', 'batch_id', ${batchId}::bigint, 'paid', i.paid, 'owed_after', l.owed) as auto
+    from i join l on l.item_id = i.item_id
+    where l.owed <= ${thresholdFen}::bigint`;
 };
 
 const orderCloses: Closer = (batchId) => sql`
