@@ -7,7 +7,8 @@
  * BENCH_SUBSCRIBERS (default 1,000,000), BENCH_DATABASE_URL (default the local test server; a fresh
  * database is created and dropped), BENCH_ENGINES (default "postgres,pglite"), BENCH_NOTE (recorded).
  * "rowsPerSecWithoutHooks" is the pipeline alone: the time of the derived-data hooks (in the applying
- * transaction and after commit) is subtracted.
+ * transaction and after commit: the metrics aggregates, the follow-up lists' auto-close and generation,
+ * registered as in the CLI and the server) is subtracted.
  *
  * Each engine imports in a child process of its own (this file again, with BENCH_CHILD=<engine>), so
  * an engine's peak RSS is that of the one process doing its import: the operating system's maximum
@@ -29,6 +30,7 @@ import { directEligible, lastDirectOutcome } from '../src/ingest/pipeline/direct
 import { DATASETS } from '../src/datasets/index.js';
 import { lastBatchHooksMs, lastCommittedHooksMs } from '../src/ingest/hooks.js';
 import type { DatasetKey } from '../src/datasets/index.js';
+import { registerFollowupHooks } from '../src/modules/followup/followup.hooks.js';
 
 const N = Number(process.env.BENCH_SUBSCRIBERS ?? 1_000_000);
 const ENGINES = (process.env.BENCH_ENGINES ?? 'postgres,pglite').split(',');
@@ -199,6 +201,8 @@ async function runEngine(engine: string) {
       fs.rmSync(dir, { recursive: true, force: true });
     };
   }
+  // what every importing process (CLI, server) has: the follow-up lists follow the imports
+  const unhook = registerFollowupHooks();
   try {
     await migrateToLatest(database.db);
     version = (await sql<{ v: string }>`select version() as v`.execute(database.db)).rows[0]?.v ?? '';
@@ -295,6 +299,7 @@ async function runEngine(engine: string) {
       rawCopyIndexedRowsPerSec: indexedFloor,
     };
   } finally {
+    unhook();
     await cleanup();
   }
 }

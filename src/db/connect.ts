@@ -26,10 +26,16 @@ export type Database = {
   /** Busy state, answered without touching the database. */
   state(): DbState;
   /**
-   * Bulk-load CSV (no header, columns in order; text, or its UTF-8 bytes) into a table. Not inside a
+   * Bulk-load CSV (no header, columns in order; text, or its UTF-8 bytes) into a table, or with
+   * format 'binary' PostgreSQL's binary COPY stream (src/ingest/pipeline/copy-binary.ts). Not inside a
    * transaction.
    */
-  copyRows(table: string, columns: readonly string[], csv: string | Uint8Array): Promise<number>;
+  copyRows(
+    table: string,
+    columns: readonly string[],
+    data: string | Uint8Array,
+    format?: CopyFormat,
+  ): Promise<number>;
   /** Run several SQL statements (migrations of raw SQL, maintenance). */
   exec(statements: string): Promise<void>;
   close(): Promise<void>;
@@ -46,20 +52,32 @@ export type Database = {
   pinned?<T>(fn: (db: Kysely<DB>, copy: CopyFn) => Promise<T>): Promise<T>;
 };
 
-export type CopyFn = (table: string, columns: readonly string[], csv: string | Uint8Array) => Promise<number>;
+export type CopyFormat = 'csv' | 'binary';
 
-/** COPY csv into a table over one pg client. */
+export type CopyFn = (
+  table: string,
+  columns: readonly string[],
+  data: string | Uint8Array,
+  format?: CopyFormat,
+) => Promise<number>;
+
+/** COPY csv (or binary) into a table over one pg client. */
 async function copyOver(
   client: pg.PoolClient,
   table: string,
   columns: readonly string[],
-  csv: string | Uint8Array,
+  data: string | Uint8Array,
+  format: CopyFormat = 'csv',
 ): Promise<number> {
-  if (csv.length === 0) return 0;
+  if (data.length === 0) return 0;
   const cols = columns.map(quoteIdent).join(', ');
-  const stream = client.query(copyFrom(`COPY ${quoteIdent(table)} (${cols}) FROM STDIN WITH (FORMAT csv)`));
+  const stream = client.query(
+    copyFrom(`COPY ${quoteIdent(table)} (${cols}) FROM STDIN WITH (FORMAT ${format})`),
+  );
   await pipeline(
-    Readable.from([typeof csv === 'string' ? csv : Buffer.from(csv.buffer, csv.byteOffset, csv.byteLength)]),
+    Readable.from([
+      typeof data === 'string' ? data : Buffer.from(data.buffer, data.byteOffset, data.byteLength),
+    ]),
     stream,
   );
   return Number(stream.rowCount ?? 0);
@@ -91,14 +109,14 @@ export async function openEmbedded(opts: { dataDir?: string; loadDataDir?: Uint8
     engine: 'pglite',
     db,
     state: () => ({ engine: 'pglite', ...client.state() }),
-    async copyRows(table, columns, csv) {
-      if (csv.length === 0) return 0;
+    async copyRows(table, columns, data, format = 'csv') {
+      if (data.length === 0) return 0;
       const cols = columns.map(quoteIdent).join(', ');
       const r = await driver.withConnection(() =>
         client.query(
-          `COPY ${quoteIdent(table)} (${cols}) FROM '/dev/blob' WITH (FORMAT csv)`,
+          `COPY ${quoteIdent(table)} (${cols}) FROM '/dev/blob' WITH (FORMAT ${format})`,
           [],
-          typeof csv === 'string' ? new TextEncoder().encode(csv) : csv,
+          typeof data === 'string' ? new TextEncoder().encode(data) : data,
         ),
       );
       return r.affectedRows;
@@ -184,11 +202,11 @@ export async function openPostgres(url: string, opts: { max?: number } = {}): Pr
       busyMs: busySince === null ? 0 : Date.now() - busySince,
       queued: pool.waitingCount,
     }),
-    async copyRows(table, columns, csv) {
-      if (csv.length === 0) return 0;
+    async copyRows(table, columns, data, format) {
+      if (data.length === 0) return 0;
       const client = await pool.connect();
       try {
-        return await copyOver(client, table, columns, csv);
+        return await copyOver(client, table, columns, data, format);
       } finally {
         client.release();
       }
@@ -201,7 +219,9 @@ export async function openPostgres(url: string, opts: { max?: number } = {}): Pr
       const pinnedDb = new Kysely<DB>({ dialect: new PostgresDialect({ pool: one as unknown as pg.Pool }) });
       let broken: Error | undefined;
       try {
-        return await fn(pinnedDb, (table, columns, csv) => copyOver(client, table, columns, csv));
+        return await fn(pinnedDb, (table, columns, data, format) =>
+          copyOver(client, table, columns, data, format),
+        );
       } catch (e) {
         // a connection left mid-COPY or mid-transaction is not handed back to the pool
         broken = e instanceof Error ? e : new Error(String(e));

@@ -137,7 +137,12 @@ async function describe(
       })
     : [];
   const miss =
-    refChecks.length === 0 ? sql`false` : sql.join(refChecks.map((r) => r.missing), sql` or `);
+    refChecks.length === 0
+      ? sql`false`
+      : sql.join(
+          refChecks.map((r) => r.missing),
+          sql` or `,
+        );
   const refJoins = sql.join(
     refChecks.map((r) => r.join),
     sql` `,

@@ -14,7 +14,8 @@ import {
 import { buildIndexes, dropIndexesForLoad, worthIndexBuild } from './bulk-load.js';
 import { describeNewRowsCheckingRefs } from './change.js';
 import { lockReferencedTables } from './references.js';
-import { CopyBuffer, newStaging, OneInFlight, stagedFields, type Staging } from './staging.js';
+import { newStaging, OneInFlight, type Staging } from './staging.js';
+import { RowCopyBuffer } from './copy-binary.js';
 import { trace } from './trace.js';
 import { validateStagedIn } from './validate.js';
 
@@ -203,7 +204,11 @@ async function inTransaction(
       trace('direct: indexes dropped');
       // after the table's lock: giving up for a busy table leaves no gap in the batch ids
       const batchId = await insertBatchRecord(trx, input);
-      const read = await load(copy, p, opened, batchId, probe, rest);
+      const stored = await RowCopyBuffer.forTable(trx, def.table, [
+        ...def.columns.map((c) => c.key),
+        'batch_id',
+      ]);
+      const read = await load(copy, p, opened, stored, batchId, probe, rest);
       trace('direct: loaded');
       await buildIndexes(trx, def.table, dropped);
       // statistics for the checks' plans (and for everyone after the commit)
@@ -226,7 +231,10 @@ async function inTransaction(
       await validateStagedIn(trx, { database, def, st, columnOf: opened.columnOf, allowPartial: false });
       if (await anyError(trx, st)) throw new GiveUp('a row failed a check');
       trace('direct: validated');
-      const applied = await applyInTransaction(trx, database, { ...input, read }, batchId, { rows: read, change });
+      const applied = await applyInTransaction(trx, database, { ...input, read }, batchId, {
+        rows: read,
+        change,
+      });
       await sql`drop view ${sql.table(st.rows)}`.execute(trx);
       return applied;
     });
@@ -253,25 +261,29 @@ async function load(
   copy: CopyFn,
   p: DirectInput,
   opened: OpenedFile,
+  stored: RowCopyBuffer,
   batchId: number,
   probe: readonly ParsedRow[],
   rest: AsyncIterator<ParsedRow[]>,
 ): Promise<number> {
   const cols = p.def.columns.map((c) => c.key);
   const chunkRows = p.chunkRows ?? DIRECT_CHUNK_ROWS;
-  const stored = new CopyBuffer();
   const loads = new OneInFlight();
   let read = 0;
   const push = (row: ParsedRow) => {
-    if (row.values === null || row.errors.length > 0) throw new GiveUp(`row ${row.rowNo} does not parse`);
+    const v = row.values;
+    if (v === null || row.errors.length > 0) throw new GiveUp(`row ${row.rowNo} does not parse`);
     read++;
-    stored.push(`${stagedFields(cols, row.values)},${batchId}\n`);
+    const values: unknown[] = [];
+    for (const c of cols) values.push(v[c]);
+    values.push(batchId);
+    stored.push(values);
   };
   let waited = 0;
   const flush = async () => {
     const b = stored.take();
     const t0 = performance.now();
-    await loads.send(() => copy(p.def.table, [...cols, 'batch_id'], b));
+    await loads.send(() => copy(p.def.table, [...cols, 'batch_id'], b, stored.format));
     waited += performance.now() - t0;
   };
   // progress as often as the staged path reports it (its chunks), whatever the size of ours

@@ -16,7 +16,6 @@ import {
   dropStaging,
   newStaging,
   OneInFlight,
-  stagedFields,
   CHUNK_BYTES,
   CHUNK_ROWS,
   type Staging,
@@ -25,6 +24,7 @@ import { validateStaged } from './validate.js';
 import { referencesSeen } from './references.js';
 import { DIRECT_MIN_ROWS, directEligible, importDirect } from './direct-load.js';
 import { trace } from './trace.js';
+import { RowCopyBuffer } from './copy-binary.js';
 
 export type ImportStatus = 'imported' | 'partial' | 'rejected' | 'already_imported';
 export type ImportResult = {
@@ -260,14 +260,14 @@ async function stageRows(
   const cols = def.columns.map((c) => c.key);
   const started = new Date();
   let read = 0;
-  const rows = new CopyBuffer();
+  const rows = await RowCopyBuffer.forTable(database.db, st.rows, ['row_no', ...cols]);
   const errs = new CopyBuffer(64 << 10);
   const loads = new OneInFlight();
   const flush = async () => {
-    const rowsCsv = rows.rows > 0 ? rows.take() : null;
+    const rowsData = rows.rows > 0 ? rows.take() : null;
     const errsCsv = errs.rows > 0 ? errs.take() : null;
     await loads.send(async () => {
-      if (rowsCsv) await database.copyRows(st.rows, ['row_no', ...cols], rowsCsv);
+      if (rowsData) await database.copyRows(st.rows, ['row_no', ...cols], rowsData, rows.format);
       if (errsCsv) await database.copyRows(st.errors, ['row_no', 'raw', 'errors'], errsCsv);
     });
     if (onProgress) reportProgress(opened, read, started, onProgress);
@@ -278,7 +278,9 @@ async function stageRows(
         read++;
         const v = row.values;
         if (v !== null && row.errors.length === 0) {
-          rows.push(`${row.rowNo},${stagedFields(cols, v)}\n`);
+          const values: unknown[] = [row.rowNo];
+          for (const c of cols) values.push(v[c]);
+          rows.push(values);
         } else {
           errs.push(
             `${row.rowNo},${csvField(JSON.stringify(Object.entries(row.raw)))},${csvField(JSON.stringify(row.errors))}\n`,

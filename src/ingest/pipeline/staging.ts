@@ -72,13 +72,6 @@ export async function dropOrphanStaging(database: Database): Promise<number> {
 export const CHUNK_ROWS = 10_000;
 export const CHUNK_BYTES = 4 << 20;
 
-/** A parsed row's values as COPY csv fields, in the dataset's column order. */
-export function stagedFields(cols: readonly string[], v: Record<string, unknown>): string {
-  let line = csvField(v[cols[0] as string]);
-  for (let i = 1; i < cols.length; i++) line += `,${csvField(v[cols[i] as string])}`;
-  return line;
-}
-
 /** One value as a COPY csv field: NULL is an empty unquoted field, text is always quoted. */
 export function csvField(v: unknown): string {
   if (v === null || v === undefined) return '';
