@@ -31,12 +31,16 @@ const pairedFirst = (r: string) => `
 
 export async function up(db: Kysely<unknown>): Promise<void> {
   await sql
-    .raw(`create or replace function mx_mark_bills() returns trigger language plpgsql as $fn$${body(distinctFirst)}$fn$`)
+    .raw(
+      `create or replace function mx_mark_bills() returns trigger language plpgsql as $fn$${body(distinctFirst)}$fn$`,
+    )
     .execute(db);
 }
 
 export async function down(db: Kysely<unknown>): Promise<void> {
   await sql
-    .raw(`create or replace function mx_mark_bills() returns trigger language plpgsql as $fn$${body(pairedFirst)}$fn$`)
+    .raw(
+      `create or replace function mx_mark_bills() returns trigger language plpgsql as $fn$${body(pairedFirst)}$fn$`,
+    )
     .execute(db);
 }

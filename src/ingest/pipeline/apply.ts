@@ -74,19 +74,8 @@ export async function insertBatchRecord(trx: Transaction<DB>, p: ApplyInput): Pr
   return Number(batch.rows[0]?.batch_id);
 }
 
-/** After the applying transaction committed: planner statistics, then the after-commit hooks. */
-export async function afterApplied(
-  database: Database,
-  def: DatasetDef,
-  counts: Counts,
-  opts: { analyzed?: boolean } = {},
-): Promise<void> {
-  // fresh planner statistics after a large batch, before anything queries the table (the embedded
-  // engine has no autovacuum; on PostgreSQL it would come later)
-  if (!opts.analyzed && counts.inserted + counts.updated >= ANALYZE_AFTER_ROWS) {
-    await sql`analyze ${sql.table(def.table)}`.execute(database.db);
-    trace('analyze table');
-  }
+/** After the applying transaction committed: the after-commit hooks. */
+export async function afterApplied(database: Database, def: DatasetDef, counts: Counts): Promise<void> {
   await runCommittedHooks(database.db, {
     dataset: def.key,
     action: 'apply',
@@ -169,6 +158,14 @@ export async function applyInTransaction(
         if (fresh) await loadWithIndexBuild(trx, database.engine, T, counts.inserted, insert);
         else await insert();
         trace('insert');
+      }
+      // fresh planner statistics after a large batch, before the hooks query the table: a plan made
+      // for the table before it grew by a month (the batch's id unknown to the statistics) joins its
+      // rows by nested loops and takes minutes. Inside the transaction, which sees its own rows; the
+      // embedded engine has no autovacuum, and on PostgreSQL it would come later.
+      if (counts.inserted + counts.updated >= ANALYZE_AFTER_ROWS) {
+        await sql`analyze ${sql.table(T)}`.execute(trx);
+        trace('analyze table');
       }
       await runBatchHooks(trx, { ...change, batchId, action: 'apply', staged: st.rows });
       trace('hooks');

@@ -157,7 +157,7 @@ export async function importDirect(
     );
     if (applied === null) return null;
     lastOutcome = 'loaded';
-    await afterApplied(database, p.def, applied.counts, { analyzed: true });
+    await afterApplied(database, p.def, applied.counts);
     return { ...applied, unknownColumns: opened.unknownColumns };
   } finally {
     await batches.return?.();

@@ -3,6 +3,7 @@ import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { createTestDatabase, type TestDatabase } from '../../../test/support/db.js';
 import { importFile } from './import-file.js';
 import { ANALYZE_AFTER_ROWS } from './apply.js';
+import { onBatchApplied } from '../hooks.js';
 import { loadReference, ok, tempDir } from './test/fixtures.js';
 
 let database: TestDatabase;
@@ -214,7 +215,7 @@ describe('import a file', () => {
     expect(r.errors[0]).toMatchObject({ row: 2, column: 'package_code', value: 'M58' });
   });
 
-  it('refreshes the planner statistics of a table after a large batch', async () => {
+  it('refreshes the planner statistics of a table after a large batch, before the hooks query it', async () => {
     const reltuples = async () =>
       Number(
         (
@@ -228,12 +229,21 @@ describe('import a file', () => {
       'subscriber_id,account_id,customer_name,county_code,product_code,package_code,install_date,status',
     ];
     for (let i = 0; i < n; i++) lines.push(`BULK${i},A${i},客户${i},C01,MB,M58,2026-03-01,normal`);
+    // what the planner knows of the table while the hooks run, inside the applying transaction
+    let seenByHooks = -1;
+    const off = onBatchApplied(async (trx) => {
+      const x = await sql<{
+        n: number;
+      }>`select reltuples::bigint as n from pg_class where relname = 'subscribers'`.execute(trx);
+      seenByHooks = Number(x.rows[0]?.n);
+    });
     const r = await importFile(database, {
       dataset: 'subscribers',
       filePath: files.write('subscribers_bulk.csv', lines),
       actor: 'alice',
-    });
+    }).finally(off);
     expect(ok(r)).toMatchObject({ status: 'imported', counts: { inserted: n } });
+    expect(seenByHooks).toBeGreaterThanOrEqual(n);
     // reltuples is an estimate only ANALYZE (or VACUUM) sets: exact here for a table this small
     expect(await reltuples()).toBeGreaterThanOrEqual(n);
   });

@@ -14,12 +14,15 @@ beforeAll(async () => {
   const f = factories(t.db);
   await f.county('C01');
   await f.product('MB');
-  for (const s of ['S1', 'S2', 'S3']) await f.subscriber(s, { county: 'C01', product: 'MB', install: '2025-01-10' });
+  for (const s of ['S1', 'S2', 'S3'])
+    await f.subscriber(s, { county: 'C01', product: 'MB', install: '2025-01-10' });
 });
 afterAll(() => t.dispose());
 
 async function marks(): Promise<string[]> {
-  const r = await sql<{ m: string }>`select family || ' ' || to_char(period, 'YYYY-MM') as m from derived_stale
+  const r = await sql<{
+    m: string;
+  }>`select family || ' ' || to_char(period, 'YYYY-MM') as m from derived_stale
     where family in ('metrics.bill', 'metrics.zero_fee') order by 1`.execute(t.db);
   return r.rows.map((x) => x.m);
 }
@@ -29,7 +32,9 @@ describe('bills trigger stale marks', () => {
   it('marks each bill month and the zero-fee months it reaches, once, on insert, update and delete', async () => {
     await clear();
     await sql`insert into bills (subscriber_id, bill_month, amount) values
-      ('S1', '2026-05-01', 100), ('S2', '2026-05-01', 0), ('S3', '2026-06-01', 5), ('S1', '2026-06-01', 7)`.execute(t.db);
+      ('S1', '2026-05-01', 100), ('S2', '2026-05-01', 0), ('S3', '2026-06-01', 5), ('S1', '2026-06-01', 7)`.execute(
+      t.db,
+    );
     expect(await marks()).toEqual([
       'metrics.bill 2026-05',
       'metrics.bill 2026-06',

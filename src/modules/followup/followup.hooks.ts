@@ -30,7 +30,7 @@ const paymentCloses: Closer = (batchId, thresholdFen) => {
       where f.status = 'open' and f.reason = 'arrears'
     ),
     o as materialized (select subscriber_id, bill_month, owed from (${owed}) x where owed > 0),
-    l as (
+    l as materialized (
       select i.item_id, coalesce(sum(o.owed) filter (where o.bill_month < i.list_month), 0)::bigint as owed
       from i left join o on o.subscriber_id = i.subscriber_id
       group by i.item_id
@@ -124,11 +124,14 @@ export async function autoCloseFollowups(trx: Transaction<DB>, change: BatchChan
   const closer = CLOSERS[change.dataset];
   if (!closer) return 0;
   const { arrears_threshold_fen } = await getCollectionsSettings(trx);
+  // the closes are computed once (materialized), then each is applied by its item id: a plan that
+  // recomputed them per item would take minutes
   const r = await sql<{ n: number; items: { id: number; kind: string }[] | null }>`
-    with u as (
+    with c as materialized (${closer(change.batchId, arrears_threshold_fen)}),
+    u as (
       update followup_items f set status = 'closed', outcome = c.outcome, closed_at = now(),
         closed_by = 'system:import', auto_close = c.auto
-      from (${closer(change.batchId, arrears_threshold_fen)}) c
+      from c
       where f.item_id = c.item_id and f.status = 'open'
       returning f.item_id, c.auto->>'kind' as kind
     )
