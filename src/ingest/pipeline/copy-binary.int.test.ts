@@ -52,6 +52,31 @@ describe('binary COPY', () => {
     expect(await t.copyRows('bin_a', COLS, bin.take(), 'binary')).toBe(1);
   });
 
+  it('writes on into the memory of a loaded stream, without changing what was loaded', async () => {
+    await t.exec('create table bin_c (like bin_a); create table bin_d (like bin_a)');
+    const types = (await binaryTypes(t.db, 'bin_c', COLS)) ?? [];
+    const bin = new BinaryCopyBuffer(types, 64);
+    const csv = new CopyBuffer(64);
+    const streams: Buffer[] = [];
+    for (let round = 0; round < 4; round++) {
+      for (const [i, r] of ROWS.entries()) {
+        const row: Record<string, unknown> = { ...r, t: `${String(r.t)}#${round}.${i}` };
+        bin.push(COLS.map((c) => row[c]));
+        csv.push(`${COLS.map((c) => csvField(row[c])).join(',')}\n`);
+      }
+      const stream = bin.take();
+      streams.push(stream);
+      expect(await t.copyRows('bin_c', COLS, stream, 'binary')).toBe(ROWS.length);
+      bin.recycle(stream);
+      await t.copyRows('bin_d', COLS, csv.take());
+    }
+    expect(await dump('bin_c')).toEqual(await dump('bin_d'));
+    expect(await dump('bin_c')).toHaveLength(4 * ROWS.length);
+    // two buffers take turns (on the embedded engine a stream handed over whole is the engine's)
+    const memory = new Set(streams.map((b) => b.buffer));
+    expect(memory.size).toBeLessThanOrEqual(3);
+  });
+
   it('refuses a value of another shape than the parser writes, keeping the rows before it', () => {
     const bin = new BinaryCopyBuffer(['date', 'int8'], 16);
     bin.push(['2026-01-01', 5]);

@@ -283,7 +283,10 @@ async function load(
   const flush = async () => {
     const b = stored.take();
     const t0 = performance.now();
-    await loads.send(() => copy(p.def.table, [...cols, 'batch_id'], b, stored.format));
+    await loads.send(async () => {
+      await copy(p.def.table, [...cols, 'batch_id'], b, stored.format);
+      stored.recycle(b);
+    });
     waited += performance.now() - t0;
   };
   // progress as often as the staged path reports it (its chunks), whatever the size of ours

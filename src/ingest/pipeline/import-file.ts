@@ -267,7 +267,10 @@ async function stageRows(
     const rowsData = rows.rows > 0 ? rows.take() : null;
     const errsCsv = errs.rows > 0 ? errs.take() : null;
     await loads.send(async () => {
-      if (rowsData) await database.copyRows(st.rows, ['row_no', ...cols], rowsData, rows.format);
+      if (rowsData) {
+        await database.copyRows(st.rows, ['row_no', ...cols], rowsData, rows.format);
+        rows.recycle(rowsData);
+      }
       if (errsCsv) await database.copyRows(st.errors, ['row_no', 'raw', 'errors'], errsCsv);
     });
     if (onProgress) reportProgress(opened, read, started, onProgress);
