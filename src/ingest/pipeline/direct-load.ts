@@ -204,10 +204,14 @@ async function inTransaction(
       trace('direct: indexes dropped');
       // after the table's lock: giving up for a busy table leaves no gap in the batch ids
       const batchId = await insertBatchRecord(trx, input);
-      const stored = await RowCopyBuffer.forTable(trx, def.table, [
-        ...def.columns.map((c) => c.key),
-        'batch_id',
-      ]);
+      const stored = await RowCopyBuffer.forTable(
+        trx,
+        def.table,
+        [...def.columns.map((c) => c.key), 'batch_id'],
+        {
+          reuse: true,
+        },
+      );
       const read = await load(copy, p, opened, stored, batchId, probe, rest);
       trace('direct: loaded');
       await buildIndexes(trx, def.table, dropped);

@@ -260,7 +260,9 @@ async function stageRows(
   const cols = def.columns.map((c) => c.key);
   const started = new Date();
   let read = 0;
-  const rows = await RowCopyBuffer.forTable(database.db, st.rows, ['row_no', ...cols]);
+  const rows = await RowCopyBuffer.forTable(database.db, st.rows, ['row_no', ...cols], {
+    reuse: database.engine === 'postgres',
+  });
   const errs = new CopyBuffer(64 << 10);
   const loads = new OneInFlight();
   const flush = async () => {
