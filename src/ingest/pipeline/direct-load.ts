@@ -321,6 +321,6 @@ async function load(
   const t0 = performance.now();
   await loads.drain();
   waited += performance.now() - t0;
-  if (process.env.MARKETOPS_IMPORT_TRACE) trace(`direct: waited ${Math.round(waited)} ms for the server`);
+  trace(`direct: waited ${Math.round(waited)} ms for the server`);
   return read;
 }

@@ -6,7 +6,8 @@ import type { DatasetKey } from '../../datasets/index.js';
 import { recordAudit } from '../audit/audit.repository.js';
 import { getCollectionsSettings } from '../collections/collections.settings.js';
 import { owedSelect } from '../collections/owed.sql.js';
-import { generateInTransaction } from './followup.service.js';
+import { systemActor } from '../../server/rbac.js';
+import { generateFollowups } from './followup.service.js';
 
 /**
  * Follow-up items close themselves when imported data shows what the call was for: a payment that
@@ -151,6 +152,8 @@ export async function autoCloseFollowups(trx: Transaction<DB>, change: BatchChan
   return n;
 }
 
+const IMPORT_ACTOR = systemActor('system:import');
+
 const LIST_DATASETS = new Set(['subscribers', 'orders', 'contracts', 'bills', 'payments', 'adjustments']);
 
 /**
@@ -167,9 +170,7 @@ export function registerFollowupHooks(opts: { today?: () => string } = {}): () =
   });
   const offGenerate = afterBatchCommitted(async (db, batch) => {
     if (!LIST_DATASETS.has(batch.dataset) || batch.action !== 'apply' || !batch.changed) return;
-    await db
-      .transaction()
-      .execute((trx) => generateInTransaction(trx, { date: today(), county: null, actor: 'system:import' }));
+    await generateFollowups(db, { date: today(), actor: IMPORT_ACTOR });
   });
   return () => {
     offClose();

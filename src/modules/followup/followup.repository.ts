@@ -134,7 +134,7 @@ export async function insertFresh(
   p: { county: string; date: string; slots: AssignmentSlots | null },
 ): Promise<number> {
   const assignee =
-    p.slots === null || p.slots.users.length === 0
+    p.slots === null
       ? { join: sql``, col: sql`null::text` }
       : {
           join: sql`left join (

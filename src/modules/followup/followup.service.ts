@@ -29,12 +29,11 @@ function assertDate(date: string, field = 'date'): void {
 }
 
 /**
- * Generate the follow-up lists of a date inside the caller's transaction (the import hook calls this
- * once a batch has committed). Set-based: the candidates never leave the database. Idempotent: a
- * (subscriber, reason, case) that already has an item — open or closed — is not generated again, so
- * open items carry over and closed ones stay closed.
+ * Generate the follow-up lists of a date inside a transaction. Set-based: the candidates never leave
+ * the database. Idempotent: a (subscriber, reason, case) that already has an item — open or closed —
+ * is not generated again, so open items carry over and closed ones stay closed.
  */
-export async function generateInTransaction(
+async function generateInTransaction(
   trx: Transaction<DB>,
   p: { date: string; county: string | null; actor: string },
 ): Promise<GenerateResult> {
