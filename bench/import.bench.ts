@@ -269,7 +269,9 @@ async function runEngine(engine: string) {
       /** the main thread's V8 heap and off-heap buffers at the end of the imports */
       mainHeapMiB: MiB(v8.heapTotal),
       externalMiB: MiB(v8.external),
-      ...(mem ? { wasmMiB: MiB(mem.wasmBytes), workerHeapMiB: MiB(mem.workerHeapBytes) } : {}),
+      ...(mem
+        ? { wasmMiB: MiB(mem.wasmBytes), workerHeapMiB: MiB(mem.workerHeapBytes), v8Flags: mem.v8Flags }
+        : {}),
     };
     const floor = {
       bills: await rawCopy(database, 'bills', 'bare'),

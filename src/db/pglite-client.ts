@@ -40,6 +40,8 @@ export type EmbeddedMemory = {
   workerHeapBytes: number;
   /** the worker's young-generation limit as the worker sees it */
   youngGenerationMb: number;
+  /** the V8 flags the worker set before compiling PGlite's WebAssembly (MARKETOPS_PGLITE_V8_FLAGS) */
+  v8Flags: string;
 };
 
 export type QueryResult = { rows: Record<string, unknown>[]; affectedRows: number };

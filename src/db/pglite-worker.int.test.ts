@@ -57,4 +57,9 @@ describe.skipIf(testEngine() === 'postgres')('embedded engine worker', () => {
     expect(m?.youngGenerationMb).toBe(4);
     expect(m?.workerHeapBytes).toBeGreaterThan(0);
   });
+
+  it("compiles the engine with V8's optimizing tier only, unless configured otherwise", async () => {
+    const m = await t.memory?.();
+    expect(m?.v8Flags).toBe(process.env.MARKETOPS_PGLITE_V8_FLAGS ?? '--no-liftoff');
+  });
 });
