@@ -308,16 +308,11 @@ async function runEngine(engine: string) {
 
 type EngineResult = Awaited<ReturnType<typeof runEngine>>;
 
-/**
- * The V8 flags bin/marketops gives a process on the embedded engine (keep the two in step): a 4 MiB
- * young generation, so the JavaScript heap's garbage does not pile up beside PGlite's 128 MiB.
- */
-const LAUNCHER_FLAGS: Record<string, string[]> = { pglite: ['--max-semi-space-size=4'], postgres: [] };
-
 /** Run one engine's import in a child process (this file with BENCH_CHILD) and read its result. */
 function runChild(engine: string): Promise<EngineResult> {
   const resultFile = path.join(work, `result-${engine}.json`);
-  const argv = [...(LAUNCHER_FLAGS[engine] ?? []), ...process.execArgv, fileURLToPath(import.meta.url)];
+  // the flags bin/marketops gives node (none beyond the loader, which execArgv carries)
+  const argv = [...process.execArgv, fileURLToPath(import.meta.url)];
   const child = spawn(process.execPath, argv, {
     env: { ...process.env, BENCH_CHILD: engine, BENCH_WORK: work, BENCH_RESULT: resultFile },
     stdio: ['ignore', 'inherit', 'inherit'],
