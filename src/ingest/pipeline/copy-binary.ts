@@ -280,11 +280,13 @@ export class BinaryCopyBuffer {
 }
 
 /**
- * The rows of one COPY target: binary when binaryTypes knows every column's type, else CSV (staging.ts
- * CopyBuffer, csvField). Values in the order of the columns it was made for.
+ * The rows of one COPY target (`table`, `columns`): binary when binaryTypes knows every column's type,
+ * else CSV (staging.ts CopyBuffer, csvField). Values in the order of `columns`.
  */
 export class RowCopyBuffer {
   private constructor(
+    readonly table: string,
+    readonly columns: readonly string[],
     readonly format: CopyFormat,
     private readonly buffer: BinaryCopyBuffer | CopyBuffer,
   ) {}
@@ -298,8 +300,8 @@ export class RowCopyBuffer {
   ): Promise<RowCopyBuffer> {
     const types = await binaryTypes(db, table, columns);
     return types
-      ? new RowCopyBuffer('binary', new BinaryCopyBuffer(types, opts.reuse))
-      : new RowCopyBuffer('csv', new CopyBuffer());
+      ? new RowCopyBuffer(table, columns, 'binary', new BinaryCopyBuffer(types, opts.reuse))
+      : new RowCopyBuffer(table, columns, 'csv', new CopyBuffer());
   }
 
   get rows(): number {

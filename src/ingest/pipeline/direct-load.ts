@@ -288,7 +288,7 @@ async function load(
     const b = stored.take();
     const t0 = performance.now();
     await loads.send(async () => {
-      await copy(p.def.table, [...cols, 'batch_id'], b, stored.format);
+      await copy(stored.table, stored.columns, b, stored.format);
       stored.recycle(b);
     });
     waited += performance.now() - t0;

@@ -270,7 +270,7 @@ async function stageRows(
     const errsCsv = errs.rows > 0 ? errs.take() : null;
     await loads.send(async () => {
       if (rowsData) {
-        await database.copyRows(st.rows, ['row_no', ...cols], rowsData, rows.format);
+        await database.copyRows(rows.table, rows.columns, rowsData, rows.format);
         rows.recycle(rowsData);
       }
       if (errsCsv) await database.copyRows(st.errors, ['row_no', 'raw', 'errors'], errsCsv);
